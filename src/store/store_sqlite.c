@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SQLite backend of struct bp_store: WAL mode, foreign keys on,
+ * versioned migrations recorded in PRAGMA user_version, prepared
+ * statements only. The registry's records are in store_sqlite_registry.c.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "bienphong/alloc.h"
+#include "store/store_sqlite_int.h"
+
+/*
+ * Migrations, in order; migration i brings the schema to version i + 1.
+ * Never edit one that has shipped: add a new one.
+ */
+static const char *const migrations[] = {
+    /* 1: the border line and its calibration. */
+    "CREATE TABLE border ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  name TEXT,"
+    "  source TEXT,"
+    "  home TEXT NOT NULL CHECK (home IN ('right', 'left')),"
+    "  official_m REAL NOT NULL DEFAULT 0,"
+    "  vertex_count INTEGER NOT NULL,"
+    "  vertices BLOB NOT NULL," /* little-endian float64 lon,lat pairs */
+    "  imported_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE border_calibration ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  lon REAL NOT NULL, lat REAL NOT NULL,"
+    "  geodesic_m REAL NOT NULL,"
+    "  measure_m REAL NOT NULL"
+    ");",
+    /*
+     * 2: the registry. Records have an INTEGER rowid `rid` for joins and a
+     * UUID `id` for identity; dates are local day numbers (INTEGER, NULL
+     * for none); times are Unix seconds UTC; nothing is ever deleted.
+     */
+    "CREATE TABLE station ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  ended_on INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX station_name ON station (name, code);"
+    "CREATE TABLE commune ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  district TEXT,"
+    "  station INTEGER REFERENCES station (rid),"
+    "  from_key TEXT, from_offset_m REAL NOT NULL DEFAULT 0,"
+    "  from_m REAL NOT NULL DEFAULT 0,"
+    "  to_key TEXT, to_offset_m REAL NOT NULL DEFAULT 0,"
+    "  to_m REAL NOT NULL DEFAULT 0,"
+    "  ended_on INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  CHECK (to_m >= from_m)"
+    ");"
+    "CREATE INDEX commune_measure ON commune (from_m, to_m, code);"
+    "CREATE TABLE village ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  commune INTEGER NOT NULL REFERENCES commune (rid),"
+    "  ended_on INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX village_name ON village (name);"
+    "CREATE TABLE marker ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  number TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('main', 'sub', 'twin')),"
+    "  lon REAL NOT NULL, lat REAL NOT NULL,"
+    "  measure_m REAL NOT NULL,"
+    "  offset_m REAL NOT NULL,"
+    "  official_m REAL,"
+    "  ended_on INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX marker_key_live ON marker (key)"
+    "  WHERE ended_on IS NULL;"
+    "CREATE INDEX marker_key ON marker (key);"
+    "CREATE INDEX marker_measure ON marker (measure_m);"
+    "CREATE TABLE custodian ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('household', 'collective')),"
+    "  name TEXT NOT NULL,"
+    "  name_fold TEXT NOT NULL,"
+    "  collective_kind TEXT CHECK (collective_kind IN ('youth_union',"
+    "    'self_managed', 'militia', 'school', 'women_union', 'unit',"
+    "    'other')),"
+    "  members INTEGER NOT NULL DEFAULT 0 CHECK (members >= 0),"
+    "  village INTEGER REFERENCES village (rid),"
+    "  commune INTEGER REFERENCES commune (rid),"
+    "  phone TEXT,"
+    "  citizen_id TEXT,"
+    "  contact TEXT,"
+    "  ended_on INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE pledge ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  custodian INTEGER NOT NULL REFERENCES custodian (rid),"
+    "  from_key TEXT, from_offset_m REAL NOT NULL DEFAULT 0,"
+    "  from_m REAL NOT NULL,"
+    "  to_key TEXT, to_offset_m REAL NOT NULL DEFAULT 0,"
+    "  to_m REAL NOT NULL,"
+    "  signed_on INTEGER NOT NULL,"
+    "  ended_on INTEGER,"
+    "  station INTEGER REFERENCES station (rid),"
+    "  doc_no TEXT,"
+    "  note TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  CHECK (to_m > from_m),"
+    "  CHECK (ended_on IS NULL OR ended_on >= signed_on)"
+    ");"
+    "CREATE INDEX pledge_custodian ON pledge (custodian);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int bp_store_schema_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+int bp__sqlite_error(struct sqlite_store *s, struct bp_error *err,
+                     const char *what)
+{
+    return bp_error_set(err, BP_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(struct sqlite_store *s, const char *sql, struct bp_error *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        bp_error_set(err, BP_ESTORE, "database: %s", msg ? msg : "error");
+        sqlite3_free(msg);
+        return BP_ESTORE;
+    }
+    return 0;
+}
+
+static int user_version(struct sqlite_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(struct sqlite_store *s, struct bp_error *err)
+{
+    char sql[64];
+    int v = user_version(s);
+    int rc = 0;
+
+    if (v < 0)
+        return bp__sqlite_error(s, err, "reading the schema version");
+    if (v > NMIGRATIONS)
+        return bp_error_set(err, BP_ESCHEMA,
+                            "the database is at schema version %d, this "
+                            "program knows up to %d: update bienphong",
+                            v, NMIGRATIONS);
+    for (; v < NMIGRATIONS; v++) {
+        /* Each step and its version number commit together. */
+        rc = exec(s, "BEGIN IMMEDIATE", err);
+        if (rc)
+            return rc;
+        rc = exec(s, migrations[v], err);
+        if (!rc) {
+            snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+            rc = exec(s, sql, err);
+        }
+        if (rc) {
+            exec(s, "ROLLBACK", NULL);
+            return rc;
+        }
+        rc = exec(s, "COMMIT", err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void sqlite_close(struct bp_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+
+    if (s->in_tx)
+        exec(s, "ROLLBACK", NULL);
+    bp__sqlite_stmts_finalize(s);
+    sqlite3_close_v2(s->db);
+    bp_free(s);
+}
+
+static int sqlite_in_tx(struct bp_store *base)
+{
+    return ((struct sqlite_store *)base)->in_tx;
+}
+
+static int sqlite_schema_version(struct bp_store *base)
+{
+    return user_version((struct sqlite_store *)base);
+}
+
+static int sqlite_begin(struct bp_store *base, struct bp_error *err)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    int rc;
+
+    if (s->in_tx)
+        return bp_error_set(err, BP_ESTORE, "a transaction is already open");
+    /* IMMEDIATE takes the write lock now, so a busy database fails here
+     * and not halfway through an import. */
+    rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        s->in_tx = 1;
+    return rc;
+}
+
+static int sqlite_commit(struct bp_store *base, struct bp_error *err)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    int rc;
+
+    if (!s->in_tx)
+        return bp_error_set(err, BP_ESTORE, "no transaction is open");
+    rc = exec(s, "COMMIT", err);
+    if (rc)
+        exec(s, "ROLLBACK", NULL);
+    s->in_tx = 0;
+    return rc;
+}
+
+static void sqlite_rollback(struct bp_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+
+    if (s->in_tx)
+        exec(s, "ROLLBACK", NULL);
+    s->in_tx = 0;
+    /* A border saved in the transaction is gone again. */
+    s->border_saves++;
+}
+
+static void put_le64(unsigned char *p, double d)
+{
+    uint64_t u;
+    int i;
+
+    memcpy(&u, &d, sizeof(u));
+    for (i = 0; i < 8; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static double get_le64(const unsigned char *p)
+{
+    uint64_t u = 0;
+    double d;
+    int i;
+
+    for (i = 0; i < 8; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    memcpy(&d, &u, sizeof(d));
+    return d;
+}
+
+int bp__sqlite_auto_begin(struct sqlite_store *s, int *mine,
+                          struct bp_error *err)
+{
+    *mine = 0;
+    if (s->in_tx)
+        return 0;
+    *mine = 1;
+    return sqlite_begin(&s->base, err);
+}
+
+int bp__sqlite_auto_end(struct sqlite_store *s, int mine, int rc,
+                        struct bp_error *err)
+{
+    if (!mine)
+        return rc;
+    if (rc) {
+        sqlite_rollback(&s->base);
+        return rc;
+    }
+    return sqlite_commit(&s->base, err);
+}
+
+static int sqlite_border_save(struct bp_store *base,
+                              const struct bp_border_record *rec,
+                              struct bp_error *err)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = NULL;
+    unsigned char *blob = NULL;
+    size_t i;
+    int mine, rc;
+
+    rc = bp__sqlite_auto_begin(s, &mine, err);
+    if (rc)
+        return rc;
+    blob = bp_calloc(rec->n, 16);
+    if (!blob) {
+        rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < rec->n; i++) {
+        put_le64(blob + 16 * i, rec->pts[i].lon);
+        put_le64(blob + 16 * i + 8, rec->pts[i].lat);
+    }
+    s->border_saves++;
+    rc = exec(s, "DELETE FROM border_calibration", err);
+    if (rc)
+        goto out;
+    if (sqlite3_prepare_v2(
+            s->db,
+            "INSERT OR REPLACE INTO border (id, name, source, home, "
+            "official_m, vertex_count, vertices, imported_at) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+            -1, &st, NULL) != SQLITE_OK) {
+        rc = bp__sqlite_error(s, err, "saving the border");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, rec->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rec->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, rec->home == BP_HOME_LEFT ? "left" : "right",
+                      -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, rec->official_m);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)rec->n);
+    sqlite3_bind_blob64(st, 6, blob, (sqlite3_uint64)rec->n * 16,
+                        SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7,
+                       rec->imported_at ? rec->imported_at
+                                        : (sqlite3_int64)time(NULL));
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = bp__sqlite_error(s, err, "saving the border");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO border_calibration (seq, lon, lat, "
+                           "geodesic_m, measure_m) VALUES (?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = bp__sqlite_error(s, err, "saving the calibration");
+        goto out;
+    }
+    for (i = 0; i < rec->ncalib; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+        sqlite3_bind_double(st, 2, rec->calib[i].lon);
+        sqlite3_bind_double(st, 3, rec->calib[i].lat);
+        sqlite3_bind_double(st, 4, rec->calib[i].geodesic_m);
+        sqlite3_bind_double(st, 5, rec->calib[i].measure_m);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = bp__sqlite_error(s, err, "saving the calibration");
+            goto out;
+        }
+    }
+out:
+    sqlite3_finalize(st);
+    bp_free(blob);
+    return bp__sqlite_auto_end(s, mine, rc, err);
+}
+
+static int sqlite_border_load(struct bp_store *base,
+                              struct bp_border_record *rec,
+                              struct bp_error *err)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    struct bp_border_record r = {0};
+    sqlite3_stmt *st = NULL;
+    const unsigned char *blob;
+    size_t i, n, cap = 0;
+    int rc = 0, step;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name, source, home, official_m, "
+                           "vertex_count, vertices, imported_at FROM border "
+                           "WHERE id = 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = bp__sqlite_error(s, err, "loading the border");
+        goto out;
+    }
+    step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = bp_error_set(err, BP_ENOTFOUND,
+                          "no border line yet: import one with 'bienphong "
+                          "border import FILE'");
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        rc = bp__sqlite_error(s, err, "loading the border");
+        goto out;
+    }
+    n = (size_t)sqlite3_column_int64(st, 4);
+    blob = sqlite3_column_blob(st, 5);
+    if (!blob || (size_t)sqlite3_column_bytes(st, 5) != n * 16) {
+        rc = bp_error_set(err, BP_ESTORE, "the stored border is damaged");
+        goto out;
+    }
+    r.name = bp_strdup((const char *)sqlite3_column_text(st, 0));
+    r.source = bp_strdup((const char *)sqlite3_column_text(st, 1));
+    r.home = !strcmp((const char *)sqlite3_column_text(st, 2), "left")
+                 ? BP_HOME_LEFT
+                 : BP_HOME_RIGHT;
+    r.official_m = sqlite3_column_double(st, 3);
+    r.imported_at = sqlite3_column_int64(st, 6);
+    r.n = n;
+    r.pts = bp_calloc(n, sizeof(*r.pts));
+    if (!r.pts) {
+        rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        r.pts[i].lon = get_le64(blob + 16 * i);
+        r.pts[i].lat = get_le64(blob + 16 * i + 8);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT lon, lat, geodesic_m, measure_m FROM "
+                           "border_calibration ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = bp__sqlite_error(s, err, "loading the calibration");
+        goto out;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r.ncalib == cap) {
+            struct bp_calib *nc;
+            cap = cap ? 2 * cap : 16;
+            nc = bp_reallocarray(r.calib, cap, sizeof(*nc));
+            if (!nc) {
+                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+                goto out;
+            }
+            r.calib = nc;
+        }
+        r.calib[r.ncalib].lon = sqlite3_column_double(st, 0);
+        r.calib[r.ncalib].lat = sqlite3_column_double(st, 1);
+        r.calib[r.ncalib].geodesic_m = sqlite3_column_double(st, 2);
+        r.calib[r.ncalib].measure_m = sqlite3_column_double(st, 3);
+        r.ncalib++;
+    }
+    if (step != SQLITE_DONE)
+        rc = bp__sqlite_error(s, err, "loading the calibration");
+out:
+    sqlite3_finalize(st);
+    if (rc) {
+        bp_border_record_release(&r);
+        return rc;
+    }
+    *rec = r;
+    return 0;
+}
+
+static const struct bp_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .schema_version = sqlite_schema_version,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .border_save = sqlite_border_save,
+    .border_load = sqlite_border_load,
+    .in_tx = sqlite_in_tx,
+    .border_generation = bp__sqlite_border_generation,
+    .put = bp__sqlite_put,
+    .get = bp__sqlite_get,
+    .list = bp__sqlite_list,
+    .end = bp__sqlite_end,
+    .set_measures = bp__sqlite_set_measures,
+    .custodian_search = bp__sqlite_custodian_search,
+    .cov_load = bp__sqlite_cov_load,
+};
+
+int bp__store_sqlite_open(const char *path, struct bp_store **out,
+                          struct bp_error *err)
+{
+    struct sqlite_store *s = NULL;
+    int rc;
+
+    s = bp_calloc(1, sizeof(*s));
+    if (!s)
+        return bp_error_set(err, BP_ENOMEM, "out of memory");
+    s->base.ops = &sqlite_ops;
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = bp_error_set(err, BP_ESTORE, "'%s': cannot open: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    rc = exec(s,
+              "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+              "PRAGMA synchronous = NORMAL; "
+              /* A 64 MiB page cache keeps a bulk import (random UUID
+               * keys touch pages all over the indices) from spilling
+               * to the WAL page by page; 256 MiB mapped for reads. */
+              "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; "
+              "PRAGMA temp_store = MEMORY;",
+              err);
+    if (rc) {
+        bp_error_set(err, BP_ESTORE, "'%s': not a bienphong database or "
+                     "not writable", path);
+        goto fail;
+    }
+    rc = migrate(s, err);
+    if (rc)
+        goto fail;
+    *out = &s->base;
+    return 0;
+fail:
+    sqlite3_close_v2(s->db);
+    bp_free(s);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the SQLite backend's files share: the handle, with its cache of
+ * prepared statements, and the helpers for errors and transactions.
+ */
+#ifndef BP_STORE_SQLITE_INT_H
+#define BP_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store_int.h"
+
+/* Cached statements of store_sqlite_registry.c; see its sql[] table. */
+#define BP__SQLITE_NSTMT 64
+
+struct sqlite_store {
+    struct bp_store base;
+    sqlite3 *db;
+    int in_tx;
+    unsigned long long border_saves; /* saves and rollbacks here */
+    unsigned long long data_version; /* PRAGMA data_version + 1, 0: unread */
+    sqlite3_stmt *stmts[BP__SQLITE_NSTMT]; /* prepared once, reused */
+};
+
+/* BP_ESTORE with "what: sqlite's message". */
+int bp__sqlite_error(struct sqlite_store *s, struct bp_error *err,
+                     const char *what);
+/* Run a write as its own transaction unless the caller opened one. */
+int bp__sqlite_auto_begin(struct sqlite_store *s, int *mine,
+                          struct bp_error *err);
+int bp__sqlite_auto_end(struct sqlite_store *s, int mine, int rc,
+                        struct bp_error *err);
+/* Finalize the cached statements (on close). */
+void bp__sqlite_stmts_finalize(struct sqlite_store *s);
+
+/* The registry operations (store_sqlite_registry.c). */
+int bp__sqlite_put(struct bp_store *st, enum bp__rec_kind k, void *rec,
+                   double length_m, struct bp_error *err);
+int bp__sqlite_get(struct bp_store *st, enum bp__rec_kind k, const char *ref,
+                   void *rec, struct bp_error *err);
+int bp__sqlite_list(struct bp_store *st, enum bp__rec_kind k, void **v,
+                    size_t *n, struct bp_error *err);
+int bp__sqlite_end(struct bp_store *st, enum bp__rec_kind k, const char *id,
+                   int32_t day, struct bp_error *err);
+int bp__sqlite_set_measures(struct bp_store *st, enum bp__rec_kind k,
+                            const char *id, double a, double b,
+                            struct bp_error *err);
+int bp__sqlite_custodian_search(struct bp_store *st, const char *fold,
+                                size_t limit, struct bp_custodian **v,
+                                size_t *n, struct bp_error *err);
+int bp__sqlite_cov_load(struct bp_store *st, struct bp_cov_input *in,
+                        struct bp_cov_hold *hold, struct bp_error *err);
+unsigned long long bp__sqlite_border_generation(struct bp_store *st);
+
+#endif
