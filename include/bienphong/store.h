@@ -187,6 +187,5 @@ typedef void (*bp_resurvey_fn)(void *ctx, const struct bp_pledge *p,
 int bp_store_resurvey(struct bp_store *st, double threshold_m,
                       bp_resurvey_fn changed, void *ctx, struct bp_error *err);
 
-#include "bienphong/store_auth.h"
 
 #endif
