@@ -44,6 +44,9 @@ struct bp_demo_summary {
     size_t stations, communes, villages, markers, custodians, pledges;
     double length_m;   /* calibrated (official) length of the demo border */
     double geodesic_m; /* geodesic length of the demo line */
+    /* Patrols 2019-2024 (demo_patrol.c): patrols, their tracks and
+     * fixes, tracks flagged, manual inspections, incidents. */
+    size_t patrols, tracks, fixes, flagged, inspections, incidents;
 };
 
 /**

@@ -145,6 +145,21 @@ int bp_store_marker_put_many(struct bp_store *st, struct bp_marker *v,
                              size_t n, struct bp_error *err);
 
 /**
+ * Put `n` custodians, or `n` pledges, for imports: the same checks and
+ * messages as bp_store_custodian_put() / bp_store_pledge_put() one by one,
+ * all or none even inside the caller's transaction (a savepoint), else in
+ * one transaction of their own. References and marker anchors are looked
+ * up once per batch; new ids are time-ordered UUIDs (version 7). On
+ * success every record's id, and each pledge's anchor measures, are
+ * filled in `v`. On failure nothing is written, `err->row` is the 1-based
+ * index of the record that failed and the ids given out are "" again.
+ */
+int bp_store_custodian_put_many(struct bp_store *st, struct bp_custodian *v,
+                                size_t n, struct bp_error *err);
+int bp_store_pledge_put_many(struct bp_store *st, struct bp_pledge *v,
+                             size_t n, struct bp_error *err);
+
+/**
  * Custodians whose name (or phone, or citizen ID) contains `query`,
  * ignoring case and diacritics ("dao vien" finds "Đào Viên"), at most
  * `limit` of them. Same ownership as bp_store_custodian_list().
@@ -187,5 +202,8 @@ typedef void (*bp_resurvey_fn)(void *ctx, const struct bp_pledge *p,
 int bp_store_resurvey(struct bp_store *st, double threshold_m,
                       bp_resurvey_fn changed, void *ctx, struct bp_error *err);
 
+#include "bienphong/store_auth.h"
+#include "bienphong/store_patrol.h"
+#include "bienphong/store_campaign.h"
 
 #endif

@@ -79,5 +79,27 @@ int cmd_coverage(struct cli *cli, int argc, char **argv);
 int cmd_gaps(struct cli *cli, int argc, char **argv);
 int cmd_overlaps(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+/* The campaign and community models (cmd_campaign.c). */
+int cmd_campaign(struct cli *cli, int argc, char **argv);
+int cmd_donor(struct cli *cli, int argc, char **argv);
+int cmd_donation(struct cli *cli, int argc, char **argv);
+int cmd_expense(struct cli *cli, int argc, char **argv);
+int cmd_road(struct cli *cli, int argc, char **argv);
+int cmd_bamboo(struct cli *cli, int argc, char **argv);
+int cmd_light(struct cli *cli, int argc, char **argv);
+int cmd_event(struct cli *cli, int argc, char **argv);
+int cmd_award(struct cli *cli, int argc, char **argv);
+/* Patrols, verification, inspections, incidents (cmd_patrol.c,
+ * cmd_incident.c). */
+int cmd_patrol(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_overdue(struct cli *cli, int argc, char **argv);
+int cmd_inspection(struct cli *cli, int argc, char **argv);
+int cmd_incident(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv); /* cmd_report.c */
+/* The server, its users and the audit log (cmd_serve.c). */
+int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -71,5 +71,11 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
            bp_fmt_int((int64_t)sum.pledges, cli->lang, n2, sizeof(n2)),
            L(cli, "bản ký nhận tự quản (2019–2024)",
              "pledges to co-manage (2019–2024)"));
+    printf("  %zu %s (%zu %s, %zu %s), %zu %s, %zu %s\n", sum.patrols,
+           L(cli, "chuyến tuần tra có vết GPS", "patrols with GPS tracks"),
+           sum.fixes, L(cli, "điểm", "fixes"), sum.flagged,
+           L(cli, "vết bị cảnh báo", "tracks flagged"), sum.inspections,
+           L(cli, "lần kiểm tra mốc", "marker inspections"), sum.incidents,
+           L(cli, "vụ việc", "incidents"));
     return 0;
 }

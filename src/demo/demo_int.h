@@ -39,4 +39,11 @@ void bp__demo_uuid(struct bp_demo_rng *r, bp_uuid out);
 /** A random integer in [0, n). */
 unsigned bp__demo_below(struct bp_demo_rng *r, unsigned n);
 
+struct bp_store;
+/**
+ * The demo campaign and community models (demo_campaign.c), written into
+ * `st` inside the caller's transaction once the registry is in place.
+ */
+int bp__demo_campaign(struct bp_store *st, struct bp_error *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include "bienphong/demo.h"
 #include "bienphong/store.h"
 #include "demo/demo_int.h"
+#include "demo/demo_patrol_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -985,6 +986,10 @@ static int make_province(struct gen *g, struct bp_error *err)
         rc = put_changes(g, err);
     if (!rc)
         rc = bp_store_resurvey(g->st, 0.5, NULL, NULL, err);
+    if (!rc)
+        rc = bp__demo_campaign(g->st, err);
+    if (!rc)
+        rc = bp__demo_patrols(g->st, &g->sum, err);
 out:
     bp_free(pts);
     return rc;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -169,6 +170,26 @@ static void *vec_push(struct vec *a, long row)
     memset((char *)a->v + a->n * a->size, 0, a->size);
     a->rows[a->n] = row;
     return (char *)a->v + a->n++ * a->size;
+}
+
+/* Room for `n` records, so a big file is not copied as it grows; a
+ * failure here is not an error (vec_push grows on demand). */
+static void vec_reserve(struct vec *a, size_t n)
+{
+    void *nv;
+    long *nr;
+
+    if (n <= a->cap)
+        return;
+    nv = bp_reallocarray(a->v, n, a->size);
+    if (!nv)
+        return;
+    a->v = nv;
+    nr = bp_reallocarray(a->rows, n, sizeof(long));
+    if (!nr)
+        return;
+    a->rows = nr;
+    a->cap = n;
 }
 
 /* One import in progress. */
@@ -490,6 +511,10 @@ static int get_stretch(struct imp *im, struct bp_anchor *from,
                 "is empty; the end of the stretch is required");
     if (a || b)
         return -1;
+    if (to->measure_m > from->measure_m && im->have_border &&
+        from->measure_m >= -END_TOL_M &&
+        to->measure_m <= im->length_m + END_TOL_M)
+        return 0; /* the common case: no message to format */
     bp_fmt_number(from->measure_m / 1000, 3, BP_LANG_EN, s1, sizeof(s1));
     bp_fmt_number(to->measure_m / 1000, 3, BP_LANG_EN, s2, sizeof(s2));
     if (!(to->measure_m > from->measure_m)) {
@@ -1067,13 +1092,35 @@ static void free_recs(struct imp *im)
     bp_free(im->pledges.rows);
 }
 
-/* Write the checked records; inside the caller's transaction. */
+/* Name the file row of batch record `err->row` (1-based) in `err`. */
+static void batch_row(const struct imp *im, const long *rows, size_t n,
+                      struct bp_error *err)
+{
+    if (err->row >= 1 && (size_t)err->row <= n)
+        err->row = rows[err->row - 1];
+    snprintf(err->file, sizeof(err->file), "%s", im->file);
+}
+
+/* Write the checked records; inside the caller's transaction. Custodians
+ * and pledges, the big files, go through the store's batch puts. */
 static int write_recs(struct imp *im, struct bp_error *err)
 {
+    struct bp_pledge *pv = NULL;
     size_t i;
     int rc = 0;
 
-    for (i = 0; i < im->recs.n && !rc; i++) {
+    if (im->kind == BP_X_CUSTODIANS || im->kind == BP_X_PLEDGES) {
+        rc = im->kind == BP_X_CUSTODIANS
+                 ? bp_store_custodian_put_many(im->st, im->recs.v,
+                                               im->recs.n, err)
+                 : bp_store_pledge_put_many(im->st, im->recs.v, im->recs.n,
+                                            err);
+        if (rc)
+            batch_row(im, im->recs.rows, im->recs.n, err);
+    }
+    for (i = 0; i < im->recs.n && !rc && im->kind != BP_X_CUSTODIANS &&
+                im->kind != BP_X_PLEDGES;
+         i++) {
         void *r = (char *)im->recs.v + i * im->recs.size;
         switch (im->kind) {
         case BP_X_STATIONS:
@@ -1088,12 +1135,6 @@ static int write_recs(struct imp *im, struct bp_error *err)
         case BP_X_MARKERS:
             rc = bp_store_marker_put(im->st, r, err);
             break;
-        case BP_X_CUSTODIANS:
-            rc = bp_store_custodian_put(im->st, r, err);
-            break;
-        case BP_X_PLEDGES:
-            rc = bp_store_pledge_put(im->st, r, err);
-            break;
         default:
             break;
         }
@@ -1102,18 +1143,27 @@ static int write_recs(struct imp *im, struct bp_error *err)
             snprintf(err->file, sizeof(err->file), "%s", im->file);
         }
     }
-    for (i = 0; i < im->pledges.n && !rc; i++) {
-        struct owned_pledge *op = (struct owned_pledge *)im->pledges.v + i;
-        struct bp_pledge *p = &op->p;
-        const struct bp_custodian *c =
-            (const struct bp_custodian *)im->recs.v + op->owner;
-        memcpy(p->custodian_id, c->id, sizeof(p->custodian_id));
-        rc = bp_store_pledge_put(im->st, p, err);
-        if (rc && !err->row) {
-            err->row = im->pledges.rows[i];
-            snprintf(err->file, sizeof(err->file), "%s", im->file);
+    if (!rc && im->pledges.n) {
+        /* The pledges of the custodian rows, with their custodians' new
+         * ids, side by side for the batch (the copies share strings). */
+        pv = bp_calloc(im->pledges.n, sizeof(*pv));
+        if (!pv)
+            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+        for (i = 0; i < im->pledges.n && !rc; i++) {
+            const struct owned_pledge *op =
+                (const struct owned_pledge *)im->pledges.v + i;
+            const struct bp_custodian *c =
+                (const struct bp_custodian *)im->recs.v + op->owner;
+            pv[i] = op->p;
+            memcpy(pv[i].custodian_id, c->id, sizeof(pv[i].custodian_id));
+        }
+        if (!rc) {
+            rc = bp_store_pledge_put_many(im->st, pv, im->pledges.n, err);
+            if (rc)
+                batch_row(im, im->pledges.rows, im->pledges.n, err);
         }
     }
+    bp_free(pv);
     if (!rc && im->kind == BP_X_MARKERS) {
         if (!im->have_border)
             rc = bp_error_set_at(err, BP_ENOTFOUND, im->file, 0, NULL,
@@ -1277,6 +1327,17 @@ static int read_csv(struct imp *im, const char *path, struct bp_error *err)
     }
     if (need_columns(im))
         goto out;
+    {
+        /* A row of a register is rarely under 40 bytes: reserve for the
+         * rows the file can hold (untouched memory costs nothing). */
+        struct stat sb;
+        if (!stat(path, &sb) && sb.st_size > 0) {
+            size_t est = (size_t)sb.st_size / 40 + 16;
+            vec_reserve(&im->recs, est);
+            if (im->kind == BP_X_CUSTODIANS)
+                vec_reserve(&im->pledges, est);
+        }
+    }
     while ((rc = bp_csv_next(csv, err)) == 1) {
         im->row = bp_csv_row(csv);
         memset(im->f, 0, sizeof(im->f));

@@ -260,10 +260,11 @@ void bp_border_free(struct bp_border *b)
     bp_free(b->azi);
     bp_free(b->first);
     bp_free(b->cpt);
+    bp_free(b->cv);
     bp_free(b->cg);
     bp_free(b->cseg);
     for (l = 0; l < GEO_MAX_LEVELS; l++)
-        bp_free(b->block[l]);
+        bp_free(b->mem[l]);
     bp_free(b->tab_g);
     bp_free(b->tab_m);
     bp_free(b->slope);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Projecting points onto the border line. The chords of the line sit in a
- * packed tree of capsules built in line order (consecutive chords are
- * close in space, so a run of them fits a thin capsule); a branch-and-bound
- * descent finds the chord at the least ECEF distance, the same one the
- * brute-force scan finds, ties going to the lower index.
+ * Projecting points onto the border line. The chords sit in a packed tree
+ * built in line order (consecutive chords are close in space, so a run of
+ * them has a small box): a branch-and-bound descent prunes with lower
+ * bounds in single precision and measures the chords it cannot rule out
+ * exactly, in double precision in ECEF. It finds the chord the brute-force
+ * scan finds, ties going to the lower index.
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,152 +16,371 @@
 #include "bienphong/geo.h"
 #include "geo/geo_int.h"
 
-/* Two lanes of doubles, and their comparison masks (GCC and Clang vector
- * extensions: plain SSE2 on x86-64, scalar code elsewhere). */
-typedef double v2d __attribute__((vector_size(16)));
-typedef long long v2i __attribute__((vector_size(16)));
+#if defined(__SSE2__) && !defined(BP_GEO_NO_SIMD)
+#include <emmintrin.h>
+#define GEO_SSE2 1
+#else
+#define GEO_SSE2 0
+#endif
 
-static inline v2d load2(const double *p)
+/* A hint to fetch memory that is about to be read (no effect on results). */
+#if defined(__GNUC__)
+#define GEO_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define GEO_PREFETCH(p) ((void)(p))
+#endif
+
+/* ---- the exact metric -------------------------------------------------- */
+
+/*
+ * The vector from the point of chord j nearest to p (ECEF) to p; returns
+ * where that point is, t in [0, 1]. Before the chord's start the point is
+ * the start exactly, past its end the end exactly (decided by exact
+ * comparisons, not by a rounded t), so a point nearest a vertex gets
+ * bitwise the same distance from both chords that share it. The one metric
+ * of the module: the descent, the scan and the result all use it.
+ */
+static inline double chord_vec(const struct bp_border *b, size_t j,
+                               const double p[3], double e[3])
 {
-    v2d v;
+    const struct geo_vertex *a = &b->cv[j], *c = a + 1;
+    double dx = c->x - a->x, dy = c->y - a->y, dz = c->z - a->z;
+    double wx = p[0] - a->x, wy = p[1] - a->y, wz = p[2] - a->z;
+    double wd = wx * dx + wy * dy + wz * dz;
+    double dd = dx * dx + dy * dy + dz * dz;
+    double t;
+
+    if (wd <= 0.0) {
+        t = 0.0;
+        e[0] = wx;
+        e[1] = wy;
+        e[2] = wz;
+    } else if (wd >= dd) {
+        t = 1.0;
+        e[0] = p[0] - c->x;
+        e[1] = p[1] - c->y;
+        e[2] = p[2] - c->z;
+    } else {
+        t = wd * a->idd;
+        e[0] = wx - t * dx;
+        e[1] = wy - t * dy;
+        e[2] = wz - t * dz;
+    }
+    return t;
+}
+
+static inline double chord_d2(const struct bp_border *b, size_t j,
+                              const double p[3])
+{
+    double e[3];
+
+    chord_vec(b, j, p, e);
+    return e[0] * e[0] + e[1] * e[1] + e[2] * e[2];
+}
+
+static float round_down(double x)
+{
+    float f = (float)x;
+
+    return (double)f > x ? nextafterf(f, -INFINITY) : f;
+}
+
+static float round_up(double x)
+{
+    float f = (float)x;
+
+    return (double)f < x ? nextafterf(f, INFINITY) : f;
+}
+
+/* ---- lower bounds in single precision ---------------------------------- */
+
+/* Four lanes of floats (GCC and Clang vector extensions). */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
+
+static inline v4f load4(const float *p)
+{
+    v4f v;
 
     memcpy(&v, p, sizeof(v));
     return v;
 }
 
-/*
- * Squared distance from p to each of the eight segments of a block, the
- * one metric of the module. Where the foot falls before a segment's start
- * the distance is to the start exactly, after its end to the end exactly
- * (decided by exact comparisons, not by a rounded t), so a point nearest a
- * vertex gets bitwise the same distance from both segments that share it.
- * All three cases are computed for every entry and selected bitwise.
- */
-static inline void block_d2(const struct geo_block *restrict k,
-                            const double p[3], double *restrict d2)
+static inline v4f splat4(float x)
 {
-    const v2d px = {p[0], p[0]}, py = {p[1], p[1]}, pz = {p[2], p[2]};
-    const v2d zero = {0.0, 0.0};
+    v4f v = {x, x, x, x};
+
+    return v;
+}
+
+#if GEO_SSE2
+static inline v4f max4(v4f a, v4f b)
+{
+    return (v4f)_mm_max_ps((__m128)a, (__m128)b);
+}
+
+static inline v4f min4(v4f a, v4f b)
+{
+    return (v4f)_mm_min_ps((__m128)a, (__m128)b);
+}
+#else
+static inline v4f max4(v4f a, v4f b)
+{
+    v4i m = a > b;
+
+    return (v4f)(((v4i)a & m) | ((v4i)b & ~m));
+}
+
+static inline v4f min4(v4f a, v4f b)
+{
+    v4i m = a < b;
+
+    return (v4f)(((v4i)a & m) | ((v4i)b & ~m));
+}
+#endif
+
+/* Squared distances in the plane from pr (relative to the block's origin)
+ * to the eight boxes of a node. */
+static inline void node_lb2(const struct geo_node *restrict k,
+                            const float pr[2], float *restrict lb2)
+{
+    const v4f px = splat4(pr[0]), py = splat4(pr[1]), zero = splat4(0.0f);
     size_t i;
 
-    for (i = 0; i < GEO_FANOUT; i += 2) {
-        v2d x0 = load2(k->x + i), y0 = load2(k->y + i), z0 = load2(k->z + i);
-        v2d x1 = load2(k->x + i + 1), y1 = load2(k->y + i + 1);
-        v2d z1 = load2(k->z + i + 1);
-        v2d dx = x1 - x0, dy = y1 - y0, dz = z1 - z0;
-        v2d wx = px - x0, wy = py - y0, wz = pz - z0;
-        v2d ux = px - x1, uy = py - y1, uz = pz - z1;
-        v2d wd = wx * dx + wy * dy + wz * dz;
-        v2d dd = dx * dx + dy * dy + dz * dz;
-        v2d t = wd * load2(k->idd + i);
-        v2d mx = wx - t * dx, my = wy - t * dy, mz = wz - t * dz;
-        v2d da = wx * wx + wy * wy + wz * wz;
-        v2d db = ux * ux + uy * uy + uz * uz;
-        v2d dm = mx * mx + my * my + mz * mz;
-        v2i before = wd <= zero, after = (wd >= dd) & ~before;
-        v2i inner = ~(before | after);
-        v2i r = ((v2i)da & before) | ((v2i)db & after) | ((v2i)dm & inner);
+    for (i = 0; i < GEO_FANOUT; i += 4) {
+        v4f gx = max4(max4(load4(k->lo[0] + i) - px, px - load4(k->hi[0] + i)),
+                      zero);
+        v4f gy = max4(max4(load4(k->lo[1] + i) - py, py - load4(k->hi[1] + i)),
+                      zero);
+        v4f s = gx * gx + gy * gy;
 
-        memcpy(d2 + i, &r, sizeof(r));
+        memcpy(lb2 + i, &s, sizeof(s));
     }
 }
 
-/* Fill block m of a level whose entry e runs from point e*span to point
- * (e+1)*span of `ecef` (capped at the last point K). */
-static void make_block(struct geo_block *k, const double *ecef, size_t K,
-                       size_t m, size_t span, size_t count, int capsules)
+/* Squared distances in the plane from pr (relative to the block's origin)
+ * to the eight chords of a leaf. */
+static inline void leaf_lb2(const struct geo_leaf *restrict k,
+                            const float pr[2], float *restrict lb2)
 {
-    double d2[GEO_FANOUT], p[3];
-    size_t i, v;
+    const v4f px = splat4(pr[0]), py = splat4(pr[1]);
+    const v4f zero = splat4(0.0f), one = splat4(1.0f);
+    size_t i;
 
-    for (i = 0; i < GEO_FANOUT + 2; i++) {
-        size_t e = m * GEO_FANOUT + i;
+    for (i = 0; i < GEO_FANOUT; i += 4) {
+        v4f ax = load4(k->fx + i), ay = load4(k->fy + i);
+        v4f dx = load4(k->fx + i + 1) - ax, dy = load4(k->fy + i + 1) - ay;
+        v4f wx = px - ax, wy = py - ay;
+        v4f t = max4(min4((wx * dx + wy * dy) * load4(k->fidd + i), one), zero);
+        v4f mx = wx - t * dx, my = wy - t * dy;
+        v4f s = mx * mx + my * my;
 
-        v = e < count ? e * span : K;
-        if (v > K)
-            v = K;
-        k->x[i] = ecef[3 * v];
-        k->y[i] = ecef[3 * v + 1];
-        k->z[i] = ecef[3 * v + 2];
+        memcpy(lb2 + i, &s, sizeof(s));
     }
-    for (i = 0; i < GEO_FANOUT; i++) {
-        double dx = k->x[i + 1] - k->x[i], dy = k->y[i + 1] - k->y[i];
-        double dz = k->z[i + 1] - k->z[i];
-        double dd = dx * dx + dy * dy + dz * dz;
+}
 
-        k->idd[i] = dd > 0.0 ? 1.0 / dd : 0.0;
-        k->r[i] = 0.0;
-    }
-    if (!capsules)
-        return;
-    /* A capsule holds every vertex under it, hence every chord (it is
-     * convex). */
-    for (i = 0; i < GEO_FANOUT; i++) {
-        size_t e = m * GEO_FANOUT + i, lo, hi;
-        double r2 = 0.0;
+/* ---- building ---------------------------------------------------------- */
 
-        if (e >= count)
-            break;
-        lo = e * span;
-        hi = lo + span < K ? lo + span : K;
-        for (v = lo + 1; v < hi; v++) {
-            p[0] = ecef[3 * v];
-            p[1] = ecef[3 * v + 1];
-            p[2] = ecef[3 * v + 2];
-            block_d2(k, p, d2);
-            if (d2[i] > r2)
-                r2 = d2[i];
+/* An east-north-up frame at the middle of the line: a rotation of ECEF, so
+ * distances are the same, in which runs of the line have thin boxes. */
+static void enu_frame(struct bp_border *b, const double *ecef)
+{
+    size_t mid = b->nchord / 2;
+    double lo = b->cpt[mid].lon * GEO_DEG, la = b->cpt[mid].lat * GEO_DEG;
+    double slo = sin(lo), clo = cos(lo), sla = sin(la), cla = cos(la);
+    int c;
+
+    for (c = 0; c < 3; c++)
+        b->enu_org[c] = ecef[3 * mid + c];
+    b->enu_rot[0][0] = -slo;
+    b->enu_rot[0][1] = clo;
+    b->enu_rot[0][2] = 0.0;
+    b->enu_rot[1][0] = -sla * clo;
+    b->enu_rot[1][1] = -sla * slo;
+    b->enu_rot[1][2] = cla;
+    b->enu_rot[2][0] = cla * clo;
+    b->enu_rot[2][1] = cla * slo;
+    b->enu_rot[2][2] = sla;
+}
+
+static void to_enu(const struct bp_border *b, const double p[3], double e[3])
+{
+    double w0 = p[0] - b->enu_org[0], w1 = p[1] - b->enu_org[1];
+    double w2 = p[2] - b->enu_org[2];
+    int c;
+
+    for (c = 0; c < 3; c++)
+        e[c] = b->enu_rot[c][0] * w0 + b->enu_rot[c][1] * w1 +
+               b->enu_rot[c][2] * w2;
+}
+
+static void make_leaf(struct geo_leaf *k, const double *enu, size_t K,
+                      size_t m)
+{
+    float mx[2] = {0.0f, 0.0f};
+    size_t i, v0 = m * GEO_FANOUT;
+    int c;
+
+    for (c = 0; c < 2; c++)
+        k->org[c] = enu[3 * v0 + c];
+    for (i = 0; i < GEO_FANOUT + 1; i++) {
+        size_t v = v0 + i < K ? v0 + i : K;
+        float f[2];
+
+        for (c = 0; c < 2; c++) {
+            f[c] = (float)(enu[3 * v + c] - k->org[c]);
+            if (fabsf(f[c]) > mx[c])
+                mx[c] = fabsf(f[c]);
         }
-        k->r[i] = sqrt(r2) * (1.0 + 1e-12) + GEO_RADIUS_SLACK_M;
+        k->fx[i] = f[0];
+        k->fy[i] = f[1];
     }
+    k->ext = mx[0] + mx[1];
+    for (i = 0; i < GEO_FANOUT; i++) {
+        float dx = k->fx[i + 1] - k->fx[i], dy = k->fy[i + 1] - k->fy[i];
+        float dd = dx * dx + dy * dy;
+
+        k->fidd[i] = dd > 0.0f ? 1.0f / dd : 0.0f;
+    }
+}
+
+/*
+ * Node block m of a level whose `count` entries each cover `span` chords:
+ * entry e holds the vertices [e span, (e+1) span] (capped at K).
+ */
+static void make_node(struct geo_node *k, const double *enu, size_t K,
+                      size_t m, size_t span, size_t count)
+{
+    double ext[2] = {0.0, 0.0};
+    size_t i, v, v0 = m * GEO_FANOUT * span;
+    int c;
+
+    for (c = 0; c < 2; c++)
+        k->org[c] = enu[3 * v0 + c];
+    for (i = 0; i < GEO_FANOUT; i++) {
+        size_t e = m * GEO_FANOUT + i, lo = e * span, hi;
+        double bl[2] = {INFINITY, INFINITY}, bh[2] = {-INFINITY, -INFINITY};
+
+        for (c = 0; c < 2; c++) {
+            k->lo[c][i] = 0.0f;
+            k->hi[c][i] = 0.0f;
+        }
+        if (e >= count)
+            continue;
+        hi = lo + span < K ? lo + span : K;
+        for (v = lo; v <= hi; v++)
+            for (c = 0; c < 2; c++) {
+                double x = enu[3 * v + c] - k->org[c];
+
+                bl[c] = x < bl[c] ? x : bl[c];
+                bh[c] = x > bh[c] ? x : bh[c];
+            }
+        /* The box holds every vertex under it, hence every chord. */
+        for (c = 0; c < 2; c++) {
+            k->lo[c][i] = round_down(bl[c]);
+            k->hi[c][i] = round_up(bh[c]);
+            ext[c] = fmax(ext[c], fmax(fabs(bl[c]), fabs(bh[c])));
+        }
+    }
+    k->ext = round_up(ext[0] + ext[1]);
+}
+
+/* n blocks of `size` bytes at a 64-byte boundary; *mem gets what to free. */
+static void *alloc_lines(size_t n, size_t size, void **mem)
+{
+    unsigned char *p;
+    size_t pad;
+
+    *mem = n <= (SIZE_MAX - 64) / size ? bp_calloc(1, n * size + 64) : NULL;
+    if (!*mem)
+        return NULL;
+    p = *mem;
+    pad = (64 - (size_t)((uintptr_t)p % 64)) % 64;
+    return p + pad;
 }
 
 int bp__geo_index_build(struct bp_border *b, const double *ecef)
 {
-    size_t K = b->nchord, count = K, span = 1, l, m;
-    int rc = 0;
+    size_t K = b->nchord, count, span = GEO_FANOUT, l, m, v;
+    double *enu = NULL;
+    int rc = BP_ENOMEM;
 
-    for (l = 0;; l++) {
-        size_t nblk = (count + GEO_FANOUT - 1) / GEO_FANOUT;
+    b->nentry[0] = K;
+    b->nblock[0] = (K + GEO_FANOUT - 1) / GEO_FANOUT;
+    b->leaf = alloc_lines(b->nblock[0], sizeof(*b->leaf), &b->mem[0]);
+    b->cv = bp_calloc(K + 1, sizeof(*b->cv));
+    enu = bp_calloc(K + 1, 3 * sizeof(*enu));
+    if (!b->leaf || !b->cv || !enu)
+        goto out;
+    for (v = 0; v <= K; v++) {
+        const double *a = ecef + 3 * v;
 
-        if (l >= GEO_MAX_LEVELS) {
-            rc = BP_ENOMEM; /* more chords than memory could hold */
-            goto out;
+        b->cv[v].x = a[0];
+        b->cv[v].y = a[1];
+        b->cv[v].z = a[2];
+        if (v < K) {
+            double dx = a[3] - a[0], dy = a[4] - a[1], dz = a[5] - a[2];
+            double dd = dx * dx + dy * dy + dz * dz;
+
+            b->cv[v].idd = dd > 0.0 ? 1.0 / dd : 0.0;
         }
-        b->block[l] = bp_calloc(nblk, sizeof(*b->block[l]));
-        if (!b->block[l]) {
-            rc = BP_ENOMEM;
-            goto out;
-        }
-        b->nentry[l] = count;
-        b->nblock[l] = nblk;
-        for (m = 0; m < nblk; m++)
-            make_block(&b->block[l][m], ecef, K, m, span, count, l > 0);
-        if (nblk == 1)
-            break;
-        count = nblk;
-        span *= GEO_FANOUT;
     }
-    b->nlevel = l + 1;
+    enu_frame(b, ecef);
+    for (v = 0; v <= K; v++)
+        to_enu(b, ecef + 3 * v, enu + 3 * v);
+    for (m = 0; m < b->nblock[0]; m++)
+        make_leaf(&b->leaf[m], enu, K, m);
+    for (l = 1; b->nblock[l - 1] > 1; l++, span *= GEO_FANOUT) {
+        if (l >= GEO_MAX_LEVELS)
+            goto out; /* more chords than memory could hold */
+        count = b->nblock[l - 1];
+        b->nentry[l] = count;
+        b->nblock[l] = (count + GEO_FANOUT - 1) / GEO_FANOUT;
+        b->node[l] =
+            alloc_lines(b->nblock[l], sizeof(*b->node[l]), &b->mem[l]);
+        if (!b->node[l])
+            goto out;
+        for (m = 0; m < b->nblock[l]; m++)
+            make_node(&b->node[l][m], enu, K, m, span, count);
+    }
+    b->nlevel = l;
+    rc = 0;
 out:
+    bp_free(enu);
     return rc;
 }
 
+/* ---- searching --------------------------------------------------------- */
+
 /* The state of one search: the best chord so far by (d2, index). */
 struct query {
-    double p[3];
+    double p[3]; /* ECEF */
+    double e[3]; /* ENU */
     double best; /* squared distance */
     double sb;   /* sqrt(best) */
+    float reach; /* sb + GEO_SLACK_M + GEO_FLOAT_REL sb, rounded up */
     size_t bi;
 };
 
-static inline void consider(struct query *q, double d2, size_t j)
+static inline void consider(const struct bp_border *b, struct query *q,
+                            double d2, size_t j)
 {
     if (d2 < q->best || (d2 == q->best && j < q->bi)) {
+        /* What finish() reads, while the search goes on. */
+        GEO_PREFETCH(&b->cg[j]);
+        GEO_PREFETCH(&b->cpt[j]);
+        GEO_PREFETCH(&b->cseg[j]);
         q->best = d2;
         q->bi = j;
         q->sb = sqrt(d2);
+        q->reach = round_up(q->sb * (1.0 + GEO_FLOAT_REL) + GEO_SLACK_M);
     }
+}
+
+static inline void consider_chord(const struct bp_border *b, struct query *q,
+                                  size_t j)
+{
+    consider(b, q, chord_d2(b, j, q->p), j);
 }
 
 /* Entries of block m of `level` that exist. */
@@ -171,54 +392,151 @@ static inline size_t block_len(const struct bp_border *b, size_t level,
     return n < GEO_FANOUT ? n : GEO_FANOUT;
 }
 
-static void leaf(const struct bp_border *b, struct query *q, size_t m)
+/* The query point relative to a block's origin, in single precision, and
+ * the magnitude of the numbers a bound on the block works with. */
+static inline float relative(const struct query *q, const double org[2],
+                             float ext, float pr[2])
 {
-    double d2[GEO_FANOUT];
-    size_t i, n = block_len(b, 0, m);
+    pr[0] = (float)(q->e[0] - org[0]);
+    pr[1] = (float)(q->e[1] - org[1]);
+    return fabsf(pr[0]) + fabsf(pr[1]) + ext;
+}
 
-    block_d2(&b->block[0][m], q->p, d2);
-    for (i = 0; i < n; i++)
-        consider(q, d2[i], m * GEO_FANOUT + i);
+/*
+ * The squared reach of a single-precision bound: past it, a box or chord
+ * is certainly farther than the best chord so far, with room for every
+ * rounding of the bound (relative 1e-6 at most where GEO_FLOAT_REL allows
+ * 4e-6, and 1e-5 on the square) and of the ENU frame (far below
+ * GEO_SLACK_M). Distances on earth stay below 1e8 m, so nothing overflows.
+ */
+static inline float reach2(const struct query *q, float mag)
+{
+    float r = q->reach + (float)GEO_FLOAT_REL * mag;
+
+    return r * r * (1.0f + 1e-5f);
+}
+
+static inline size_t lowest_bit(unsigned bits)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctz(bits);
+#else
+    size_t i = 0;
+
+    while (!(bits >> i & 1u))
+        i++;
+    return i;
+#endif
+}
+
+/*
+ * The nearest of the entries still in `*left` (a bit per entry), taken out
+ * of it; GEO_FANOUT when none is left. Taking the nearest one at a time
+ * rather than sorting: once the first has been searched, the rest are
+ * usually out of reach.
+ */
+static inline size_t take_nearest(const float *lb2, unsigned *left)
+{
+    unsigned bits = *left;
+    size_t best = GEO_FANOUT;
+    float v = INFINITY;
+
+    while (bits) {
+        size_t i = lowest_bit(bits);
+
+        bits &= bits - 1;
+        if (lb2[i] <= v) {
+            v = lb2[i];
+            best = i;
+        }
+    }
+    if (best < GEO_FANOUT)
+        *left &= ~(1u << best);
+    return best;
+}
+
+/* A bit for each of the first n entries whose bound is within thr. */
+static inline unsigned within(const float *lb2, size_t n, float thr)
+{
+    unsigned bits = 0;
+#if GEO_SSE2
+    __m128 t = _mm_set1_ps(thr);
+
+    bits = (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2), t)) |
+           (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2 + 4), t))
+               << 4;
+#else
+    size_t i;
+
+    for (i = 0; i < GEO_FANOUT; i++)
+        bits |= (unsigned)(lb2[i] <= thr) << i;
+#endif
+    return bits & ((1u << n) - 1u);
+}
+
+static void visit_leaf(const struct bp_border *b, struct query *q, size_t m)
+{
+    const struct geo_leaf *k = &b->leaf[m];
+    float lb2[GEO_FANOUT], pr[2];
+    float mag = relative(q, k->org, k->ext, pr);
+    double seen = q->best;
+    size_t n = block_len(b, 0, m), i;
+    unsigned left, bits;
+
+    leaf_lb2(k, pr, lb2);
+    left = within(lb2, n, reach2(q, mag));
+    for (bits = left; bits; bits &= bits - 1)
+        GEO_PREFETCH(&b->cv[m * GEO_FANOUT + lowest_bit(bits)]);
+    while (left) {
+        i = take_nearest(lb2, &left);
+        consider_chord(b, q, m * GEO_FANOUT + i);
+        if (q->best != seen) {
+            seen = q->best;
+            left &= within(lb2, n, reach2(q, mag));
+        }
+    }
 }
 
 /*
  * Visit block m of `level`: its entries nearest first, skipping those
- * whose capsule lies farther than the best chord so far. The pruning test
- * is not strict, so a chord at exactly the best distance is still seen.
+ * certainly farther than the best chord so far (the candidates shrink
+ * each time the best improves). Nothing at exactly the best distance is
+ * ever skipped, so ties go to the lower index as in the scan.
  */
 static void descend(const struct bp_border *b, struct query *q, size_t level,
                     size_t m)
 {
-    const struct geo_block *k = &b->block[level][m];
-    double d2[GEO_FANOUT], lb[GEO_FANOUT];
-    size_t id[GEO_FANOUT], i, j, n, cnt = 0;
+    const struct geo_node *k;
+    float lb2[GEO_FANOUT], pr[2], mag;
+    double seen = q->best;
+    unsigned left, bits;
+    size_t n, i;
 
     if (level == 0) {
-        leaf(b, q, m);
+        visit_leaf(b, q, m);
         return;
     }
+    k = &b->node[level][m];
     n = block_len(b, level, m);
-    block_d2(k, q->p, d2);
-    for (i = 0; i < n; i++) {
-        double reach = q->sb + k->r[i], l;
+    mag = relative(q, k->org, k->ext, pr);
+    node_lb2(k, pr, lb2);
+    left = within(lb2, n, reach2(q, mag));
+    /* The two bottom levels are too big to stay in cache. */
+    for (bits = level <= 2 ? left : 0; bits; bits &= bits - 1) {
+        size_t c = m * GEO_FANOUT + lowest_bit(bits);
+        const char *child = level > 1 ? (const char *)&b->node[level - 1][c]
+                                      : (const char *)&b->leaf[c];
 
-        if (d2[i] > reach * reach)
-            continue;
-        l = sqrt(d2[i]) - k->r[i];
-        for (j = cnt; j > 0 && lb[j - 1] > l; j--) {
-            lb[j] = lb[j - 1];
-            id[j] = id[j - 1];
-        }
-        lb[j] = l;
-        id[j] = i;
-        cnt++;
+        GEO_PREFETCH(child);
+        GEO_PREFETCH(child + 64);
     }
-    for (i = 0; i < cnt; i++) {
-        double reach = q->sb + k->r[id[i]];
-
-        if (d2[id[i]] > reach * reach)
-            continue;
-        descend(b, q, level - 1, m * GEO_FANOUT + id[i]);
+    while (left) {
+        i = take_nearest(lb2, &left);
+        descend(b, q, level - 1, m * GEO_FANOUT + i);
+        if (q->best != seen) {
+            seen = q->best;
+            left &= within(lb2, n, reach2(q, mag));
+        }
     }
 }
 
@@ -273,35 +591,18 @@ static void finish(const struct bp_border *b, const struct query *q,
                    struct bp_hit *hit)
 {
     size_t j = q->bi;
-    const struct geo_block *k = &b->block[0][j / GEO_FANOUT];
-    size_t i = j % GEO_FANOUT;
-    double a[3] = {k->x[i], k->y[i], k->z[i]};
-    double c[3] = {k->x[i + 1], k->y[i + 1], k->z[i + 1]};
-    double d[3], w[3], e[3], h[3], wd, dd, t, en, side;
+    const struct geo_vertex *a = &b->cv[j];
+    double d[3] = {a[1].x - a->x, a[1].y - a->y, a[1].z - a->z};
+    double e[3], h[3], t, en, side;
     int r, right;
 
-    for (r = 0; r < 3; r++) {
-        d[r] = c[r] - a[r];
-        w[r] = q->p[r] - a[r];
-    }
-    wd = w[0] * d[0] + w[1] * d[1] + w[2] * d[2];
-    dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-    if (wd <= 0.0) {
-        t = 0.0;
-        for (r = 0; r < 3; r++)
-            e[r] = w[r];
+    t = chord_vec(b, j, q->p, e);
+    if (t <= 0.0)
         hit->geodesic_m = b->cg[j];
-    } else if (wd >= dd) {
-        t = 1.0;
-        for (r = 0; r < 3; r++)
-            e[r] = q->p[r] - c[r];
+    else if (t >= 1.0)
         hit->geodesic_m = b->cg[j + 1];
-    } else {
-        t = wd * k->idd[i];
-        for (r = 0; r < 3; r++)
-            e[r] = w[r] - t * d[r];
+    else
         hit->geodesic_m = b->cg[j] + t * (b->cg[j + 1] - b->cg[j]);
-    }
     /* The offset is measured along the surface: drop the component along
      * the vertical, which is the chord's sag and the earth's curvature. */
     en = e[0] * up[0] + e[1] * up[1] + e[2] * up[2];
@@ -337,8 +638,10 @@ static int start_query(const struct bp_border *b, double lon, double lat,
         lon > 180.0 || lat < -90.0 || lat > 90.0)
         return BP_EINVAL;
     geo_ecef(lon, lat, q->p, up);
+    to_enu(b, q->p, q->e);
     q->best = INFINITY;
     q->sb = INFINITY;
+    q->reach = INFINITY;
     q->bi = SIZE_MAX;
     return 0;
 }
@@ -359,35 +662,32 @@ out:
     return rc;
 }
 
+/* At most this many chords of the hinted segment seed the search. */
+#define GEO_SEED_CHORDS 16
+
 int bp_border_project_near(const struct bp_border *b, double lon, double lat,
                            size_t hint_segment, struct bp_hit *hit)
 {
     struct query q;
     double up[3];
-    size_t m, lo, hi, steps;
+    size_t j, lo, hi;
     int rc;
 
     rc = start_query(b, lon, lat, hit, &q, up);
     if (rc)
         goto out;
-    if (hint_segment + 1 < b->n) {
-        /* Seed with the blocks of the hinted segment and its neighbours,
-         * then walk along the line while that gets nearer: the descent
-         * then prunes all but the few capsules around the answer. */
+    if (hint_segment + 1 < b->n &&
+        b->first[hint_segment + 1] - b->first[hint_segment] <=
+            GEO_SEED_CHORDS) {
+        /* Seed with the hinted segment's chords and their neighbours:
+         * the descent then prunes all but the few blocks around the
+         * answer. */
         lo = b->first[hint_segment];
         hi = b->first[hint_segment + 1];
-        lo = (lo > 0 ? lo - 1 : 0) / GEO_FANOUT;
-        hi = (hi < b->nchord ? hi : b->nchord - 1) / GEO_FANOUT;
-        for (m = lo; m <= hi; m++)
-            leaf(b, &q, m);
-        for (steps = 0; steps < 8; steps++) {
-            if (q.bi == lo * GEO_FANOUT && lo > 0)
-                leaf(b, &q, --lo);
-            else if (q.bi == b->nchord - 1 || q.bi + 1 < (hi + 1) * GEO_FANOUT)
-                break;
-            else
-                leaf(b, &q, ++hi);
-        }
+        lo = lo > 0 ? lo - 1 : 0;
+        hi = hi < b->nchord ? hi + 1 : hi;
+        for (j = lo; j < hi; j++)
+            consider_chord(b, &q, j);
     }
     descend(b, &q, b->nlevel - 1, 0);
     finish(b, &q, up, lon, lat, hit);
@@ -400,14 +700,14 @@ int bp_border_project_scan(const struct bp_border *b, double lon, double lat,
 {
     struct query q;
     double up[3];
-    size_t m;
+    size_t j;
     int rc;
 
     rc = start_query(b, lon, lat, hit, &q, up);
     if (rc)
         goto out;
-    for (m = 0; m < b->nblock[0]; m++)
-        leaf(b, &q, m);
+    for (j = 0; j < b->nchord; j++)
+        consider_chord(b, &q, j);
     finish(b, &q, up, lon, lat, hit);
 out:
     return rc;

@@ -36,25 +36,47 @@
 #define GEO_MAX_LEVELS 24
 
 /*
- * Added to every capsule radius so that rounding can never make a lower
- * bound exceed the computed distance of a chord inside; chord distances
- * are computed to about 1e-8 m.
+ * Lower bounds in the tree are computed in single precision in the plane
+ * of a local east-north-up frame (leaving out the vertical only lowers a
+ * bound), relative to an origin per block, and used only to skip what is
+ * certainly farther than the best chord so far: a test passes when the
+ * bound is within GEO_SLACK_M plus GEO_FLOAT_REL times the magnitudes
+ * involved, far more than float rounding can reach. Chords that pass are
+ * measured exactly.
  */
-#define GEO_RADIUS_SLACK_M 1e-3
+#define GEO_SLACK_M   1e-3
+#define GEO_FLOAT_REL 4e-6
 
 /*
- * Eight entries of one level of the projection tree, in line order, as
- * structure-of-arrays so that one loop measures all eight at once. Entry i
- * is the segment from point i to point i + 1 (ECEF metres), so neighbours
- * share an end point bitwise. At level 0 the entries are chords; above,
- * capsules: every point of the chords under entry i is within r[i] of its
- * segment. idd[i] = 1 / |segment|^2 (0 for a zero-length segment). Entries
- * past the end of a level repeat the last point.
+ * Eight chords in line order, for the lower bounds: chord i runs from
+ * point i to point i + 1 (east fx, north fy, relative to `org`);
+ * fidd[i] = 1 / |chord|^2 in the plane (0 for zero length). Past the end
+ * of the line a block repeats the last point. Two cache lines.
  */
-struct geo_block {
-    double x[GEO_FANOUT + 2], y[GEO_FANOUT + 2], z[GEO_FANOUT + 2];
-    double idd[GEO_FANOUT];
-    double r[GEO_FANOUT];
+struct geo_leaf {
+    double org[2];
+    float ext; /* largest |fx| + largest |fy| */
+    float pad;
+    float fx[GEO_FANOUT + 1], fy[GEO_FANOUT + 1];
+    float fidd[GEO_FANOUT];
+};
+
+/*
+ * Eight entries of a level above the chords, each covering a run of
+ * consecutive chords: a box in the east-north plane holding them,
+ * relative to `org`, rounded outwards to single precision.
+ */
+struct geo_node {
+    double org[2];
+    float ext; /* largest |lo|, |hi| east + the same north */
+    float pad;
+    float lo[2][GEO_FANOUT], hi[2][GEO_FANOUT];
+};
+
+/* A chord's start in ECEF metres and 1 / |chord|^2 (0 for zero length):
+ * the exact metric. */
+struct geo_vertex {
+    double x, y, z, idd;
 };
 
 struct bp_border {
@@ -69,19 +91,24 @@ struct bp_border {
     double *azi;
     size_t *first; /* n entries: first chord of segment i; first[n-1] = K */
 
-    /* Chords: segments split at most GEO_MAX_CHORD_M long. */
-    size_t nchord;         /* K */
+    /* Chords: segments split at most GEO_MAX_CHORD_M long; chord j runs
+     * from cv[j] to cv[j + 1]. */
+    size_t nchord;          /* K */
+    struct geo_vertex *cv;  /* K + 1 */
     struct bp_lonlat *cpt; /* K + 1 chord ends in lon/lat */
     double *cg;            /* K + 1 geodesic measure of chord ends */
     size_t *cseg;          /* K: segment of each chord */
 
-    /* Tree: level 0 holds the chords, 8 to a block; entry m of level l
-     * (>= 1) is a capsule over the chords [m 8^l, (m+1) 8^l) whose
-     * children are block m of level l - 1. The top level has one block. */
+    /* Tree: level 0 is the chords, 8 to a leaf block; entry e of level
+     * l >= 1 covers the chords [e 8^l, (e+1) 8^l) and its children are
+     * block e of level l - 1. The top level has one block. */
     size_t nlevel;
     size_t nentry[GEO_MAX_LEVELS];
     size_t nblock[GEO_MAX_LEVELS];
-    struct geo_block *block[GEO_MAX_LEVELS];
+    struct geo_leaf *leaf;                   /* level 0, 64-byte aligned */
+    struct geo_node *node[GEO_MAX_LEVELS];   /* levels 1 .. nlevel-1 */
+    void *mem[GEO_MAX_LEVELS];               /* as allocated, to free */
+    double enu_org[3], enu_rot[3][3];        /* ECEF -> ENU */
 
     /* Calibration table: (tab_g[k], tab_m[k]) from (0, 0) to the end. */
     size_t ntab;
@@ -94,13 +121,64 @@ struct bp_border {
     double official_m;
 };
 
+/*
+ * sin and cos of x degrees, |x| <= 180, to about an ulp: x less a multiple
+ * of 90 is exact there, and the rest is a Taylor series on [-pi/4, pi/4]
+ * (truncation below 1e-19). Faster than the C library's, and the same
+ * everywhere the module needs it.
+ */
+static inline void geo_sincosd(double x, double *sinx, double *cosx)
+{
+    double q = nearbyint(x / 90.0), r = (x - 90.0 * q) * GEO_DEG, z = r * r;
+    double s, c;
+    long k = (long)q & 3;
+
+    s = r + r * z *
+                (-1.0 / 6 +
+                 z * (1.0 / 120 +
+                      z * (-1.0 / 5040 +
+                           z * (1.0 / 362880 +
+                                z * (-1.0 / 39916800 +
+                                     z * (1.0 / 6227020800 +
+                                          z * (-1.0 / 1307674368000 +
+                                               z / 355687428096000)))))));
+    c = 1.0 +
+        z * (-0.5 +
+             z * (1.0 / 24 +
+                  z * (-1.0 / 720 +
+                       z * (1.0 / 40320 +
+                            z * (-1.0 / 3628800 +
+                                 z * (1.0 / 479001600 +
+                                      z * (-1.0 / 87178291200 +
+                                           z / 20922789888000)))))));
+    switch (k) {
+    case 0:
+        *sinx = s;
+        *cosx = c;
+        break;
+    case 1:
+        *sinx = c;
+        *cosx = -s;
+        break;
+    case 2:
+        *sinx = -s;
+        *cosx = -c;
+        break;
+    default:
+        *sinx = -c;
+        *cosx = s;
+        break;
+    }
+}
+
 /** ECEF (metres, height 0) of a WGS84 position; `up` gets the unit normal. */
 static inline void geo_ecef(double lon, double lat, double p[3], double up[3])
 {
-    double la = lat * GEO_DEG, lo = lon * GEO_DEG;
-    double sla = sin(la), cla = cos(la), slo = sin(lo), clo = cos(lo);
-    double nr = GEO_A / sqrt(1.0 - GEO_E2 * sla * sla);
+    double sla, cla, slo, clo, nr;
 
+    geo_sincosd(lat, &sla, &cla);
+    geo_sincosd(lon, &slo, &clo);
+    nr = GEO_A / sqrt(1.0 - GEO_E2 * sla * sla);
     p[0] = nr * cla * clo;
     p[1] = nr * cla * slo;
     p[2] = nr * (1.0 - GEO_E2) * sla;

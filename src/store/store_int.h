@@ -46,6 +46,12 @@ struct bp_store_ops {
      */
     int (*put)(struct bp_store *st, enum bp__rec_kind k, void *rec,
                double length_m, struct bp_error *err);
+    /* `n` checked records of kind `k` (custodians, pledges) as put would,
+     * all or none even inside a caller's transaction; `fresh[i]` (may be
+     * NULL) when record i's id was just made. err->row: 1-based index. */
+    int (*put_many)(struct bp_store *st, enum bp__rec_kind k, void *v,
+                    size_t n, const unsigned char *fresh, double length_m,
+                    struct bp_error *err);
     int (*get)(struct bp_store *st, enum bp__rec_kind k, const char *ref,
                void *rec, struct bp_error *err);
     int (*list)(struct bp_store *st, enum bp__rec_kind k, void **v,
@@ -64,6 +70,32 @@ struct bp_store_ops {
     /* Everything but in->length_m. */
     int (*cov_load)(struct bp_store *st, struct bp_cov_input *in,
                     struct bp_cov_hold *hold, struct bp_error *err);
+    /* Users, tokens and the audit log (store_auth.h); the record is
+     * checked, ids are set. */
+    int (*user_put)(struct bp_store *st, struct bp_user *u,
+                    struct bp_error *err);
+    int (*user_get)(struct bp_store *st, const char *ref, struct bp_user *u,
+                    struct bp_error *err);
+    int (*user_list)(struct bp_store *st, struct bp_user **v, size_t *n,
+                     struct bp_error *err);
+    int (*token_put)(struct bp_store *st, struct bp_token *t,
+                     struct bp_error *err);
+    int (*token_find)(struct bp_store *st, const char *hash, long long now,
+                      struct bp_token *t, struct bp_error *err);
+    int (*token_end)(struct bp_store *st, const char *ref,
+                     const char *user_id, long long now,
+                     struct bp_error *err);
+    int (*token_list)(struct bp_store *st, const char *user_id,
+                      struct bp_token **v, size_t *n, struct bp_error *err);
+    int (*audit_append)(struct bp_store *st, struct bp_audit_entry *e,
+                        struct bp_error *err);
+    int (*audit_list)(struct bp_store *st, const struct bp_audit_query *q,
+                      struct bp_audit_entry **v, size_t *n,
+                      struct bp_error *err);
+    /* Patrols, tracks, inspections, incidents (store_patrol_int.h). */
+    const struct bp__patrol_ops *patrol;
+    /* The campaign's records (store_campaign_int.h). */
+    const struct bp__camp_ops *campaign;
 };
 
 /* Every backend's handle starts with this. */

@@ -7,8 +7,10 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bienphong/alloc.h"
 #include "bienphong/text.h"
@@ -243,6 +245,47 @@ int bp_store_marker_put_many(struct bp_store *st, struct bp_marker *v,
     return rc;
 }
 
+_Static_assert(offsetof(struct bp_custodian, id) == 0 &&
+                   offsetof(struct bp_pledge, id) == 0,
+               "put_many finds a record's id at its start");
+
+static const void *v_at(const void *v, size_t i, size_t size)
+{
+    return (const char *)v + i * size;
+}
+
+/* What a custodian needs before the database is asked. */
+static int check_custodian(const struct bp_custodian *r, struct bp_error *err)
+{
+    int rc = need_text(r->name, "name", "custodian", err);
+
+    if (rc)
+        return rc;
+    if ((unsigned)r->kind > BP_COLLECTIVE)
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "kind",
+                               "custodian '%s' has an unknown kind %d",
+                               r->name, (int)r->kind);
+    if (r->kind == BP_COLLECTIVE &&
+        (unsigned)r->collective_kind > BP_COLL_OTHER)
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "collective_kind",
+                               "collective '%s' has an unknown kind %d",
+                               r->name, (int)r->collective_kind);
+    if (r->members < 0)
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "members",
+                               "custodian '%s' has %d members", r->name,
+                               r->members);
+    if (r->citizen_id && *r->citizen_id && bp_citizen_id_check(r->citizen_id))
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "citizen_id",
+                               "'%s' is not a citizen ID: expected 12 "
+                               "digits (CCCD) or 9 (CMND)",
+                               r->citizen_id);
+    if (!r->commune_id[0] && !r->village_id[0])
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "commune_id",
+                               "custodian '%s' needs a commune or a village",
+                               r->name);
+    return 0;
+}
+
 int bp_store_custodian_put(struct bp_store *st, struct bp_custodian *rec,
                            struct bp_error *err)
 {
@@ -252,35 +295,33 @@ int bp_store_custodian_put(struct bp_store *st, struct bp_custodian *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.name, "name", "custodian", err);
-    if (rc)
-        return rc;
-    if ((unsigned)r.kind > BP_COLLECTIVE)
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "kind",
-                               "custodian '%s' has an unknown kind %d",
-                               r.name, (int)r.kind);
-    if (r.kind == BP_COLLECTIVE && (unsigned)r.collective_kind > BP_COLL_OTHER)
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "collective_kind",
-                               "collective '%s' has an unknown kind %d",
-                               r.name, (int)r.collective_kind);
-    if (r.members < 0)
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "members",
-                               "custodian '%s' has %d members", r.name,
-                               r.members);
-    if (r.citizen_id && *r.citizen_id && bp_citizen_id_check(r.citizen_id))
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "citizen_id",
-                               "'%s' is not a citizen ID: expected 12 "
-                               "digits (CCCD) or 9 (CMND)",
-                               r.citizen_id);
-    if (!r.commune_id[0] && !r.village_id[0])
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "commune_id",
-                               "custodian '%s' needs a commune or a village",
-                               r.name);
-    rc = prepare_id(r.id, err);
+    rc = check_custodian(&r, err);
+    if (!rc)
+        rc = prepare_id(r.id, err);
     if (!rc)
         rc = st->ops->put(st, BP__CUSTODIAN, &r, -1, err);
     if (!rc)
         *rec = r;
+    return rc;
+}
+
+/* What a pledge needs before the database is asked. */
+static int check_pledge(const struct bp_pledge *r, struct bp_error *err)
+{
+    int rc = need_text(r->custodian_id, "custodian_id", "pledge", err);
+
+    if (rc)
+        return rc;
+    if (r->signed_on == BP_DATE_NONE)
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "signed_on",
+                               "a pledge needs the date it was signed");
+    if (r->ended_on != BP_DATE_NONE && r->ended_on < r->signed_on)
+        return bp_error_set_at(err, BP_ERANGE, NULL, 0, "ended_on",
+                               "a pledge cannot end before it was signed "
+                               "(ngày kết thúc trước ngày ký)");
+    rc = check_anchor(&r->from, "from", err);
+    if (!rc)
+        rc = check_anchor(&r->to, "to", err);
     return rc;
 }
 
@@ -294,19 +335,7 @@ int bp_store_pledge_put(struct bp_store *st, struct bp_pledge *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.custodian_id, "custodian_id", "pledge", err);
-    if (rc)
-        return rc;
-    if (r.signed_on == BP_DATE_NONE)
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "signed_on",
-                               "a pledge needs the date it was signed");
-    if (r.ended_on != BP_DATE_NONE && r.ended_on < r.signed_on)
-        return bp_error_set_at(err, BP_ERANGE, NULL, 0, "ended_on",
-                               "a pledge cannot end before it was signed "
-                               "(ngày kết thúc trước ngày ký)");
-    rc = check_anchor(&r.from, "from", err);
-    if (!rc)
-        rc = check_anchor(&r.to, "to", err);
+    rc = check_pledge(&r, err);
     if (!rc)
         rc = prepare_id(r.id, err);
     if (!rc)
@@ -316,6 +345,104 @@ int bp_store_pledge_put(struct bp_store *st, struct bp_pledge *rec,
     if (!rc)
         *rec = r;
     return rc;
+}
+
+/*
+ * Ids for a batch: time-ordered UUIDs (version 7, RFC 9562): 48 bits of
+ * Unix milliseconds, a 12-bit sequence, then the random bits of a
+ * version 4 UUID. Ids made one after another sort in that order, so the
+ * id index of a bulk import grows at its end instead of everywhere.
+ */
+static int uuid7_make(bp_uuid out)
+{
+    static const char hex[] = "0123456789abcdef";
+    static _Thread_local unsigned long long last; /* ms << 12 | seq */
+    struct timespec ts;
+    unsigned long long v;
+    int i;
+
+    if (bp_uuid_make(out))
+        return BP_EIO;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    v = ((unsigned long long)ts.tv_sec * 1000ULL +
+         (unsigned long long)ts.tv_nsec / 1000000ULL)
+        << 12;
+    if (v <= last)
+        v = last + 1; /* same millisecond: the next in sequence */
+    last = v;
+    /* xxxxxxxx-xxxx-7sss: 48 bits of time, the version, 12 of sequence. */
+    for (i = 0; i < 12; i++)
+        out[i < 8 ? i : i + 1] = hex[(v >> (56 - 4 * i)) & 15];
+    out[14] = '7';
+    for (i = 0; i < 3; i++)
+        out[15 + i] = hex[(v >> (8 - 4 * i)) & 15];
+    return 0;
+}
+
+/*
+ * The batch puts: every record checked as its single put would check it
+ * (err->row naming the record), new ids given out, then written by the
+ * backend in one go. On failure the ids given out are taken back.
+ */
+static int put_many(struct bp_store *st, enum bp__rec_kind k, void *v,
+                    size_t n, struct bp_error *err)
+{
+    size_t size = k == BP__CUSTODIAN ? sizeof(struct bp_custodian)
+                                     : sizeof(struct bp_pledge);
+    unsigned char *fresh = NULL;
+    double len = -1;
+    size_t i;
+    int rc = 0;
+
+    if (!st || (!v && n))
+        return bp_error_set(err, BP_EINVAL, "no store or records given");
+    if (!n)
+        return 0;
+    for (i = 0; i < n && !rc; i++) {
+        char *id = (char *)v + i * size; /* the id comes first */
+        rc = k == BP__CUSTODIAN ? check_custodian(v_at(v, i, size), err)
+                                : check_pledge(v_at(v, i, size), err);
+        if (!rc && id[0])
+            rc = prepare_id(id, err);
+        if (rc && err)
+            err->row = (long)i + 1;
+    }
+    if (rc)
+        return rc;
+    fresh = bp_calloc(n, 1);
+    if (!fresh)
+        return bp_error_set(err, BP_ENOMEM, "out of memory");
+    if (k == BP__PLEDGE)
+        rc = border_length(st, &len, err);
+    for (i = 0; i < n && !rc; i++) {
+        char *id = (char *)v + i * size;
+        if (id[0])
+            continue;
+        if (uuid7_make(id))
+            rc = bp_error_set(err, BP_EIO,
+                              "no randomness to make a new id from");
+        fresh[i] = 1;
+    }
+    if (!rc)
+        rc = st->ops->put_many(st, k, v, n, fresh, len, err);
+    if (rc)
+        for (i = 0; i < n; i++)
+            if (fresh[i])
+                ((char *)v + i * size)[0] = '\0';
+    bp_free(fresh);
+    return rc;
+}
+
+int bp_store_custodian_put_many(struct bp_store *st, struct bp_custodian *v,
+                                size_t n, struct bp_error *err)
+{
+    return put_many(st, BP__CUSTODIAN, v, n, err);
+}
+
+int bp_store_pledge_put_many(struct bp_store *st, struct bp_pledge *v,
+                             size_t n, struct bp_error *err)
+{
+    return put_many(st, BP__PLEDGE, v, n, err);
 }
 
 /* Room for a record of any kind. */
@@ -779,6 +906,9 @@ int bp_store_resurvey(struct bp_store *st, double threshold_m,
         mine = 1;
     }
     rc = resurvey(st, threshold_m, changed, ctx, err);
+    /* Road projects and plantings anchored to markers move with them. */
+    if (!rc)
+        rc = bp_store_campaign_resurvey(st, err);
     if (mine) {
         if (rc)
             bp_store_rollback(st);

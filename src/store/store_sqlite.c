@@ -14,6 +14,9 @@
 
 #include "bienphong/alloc.h"
 #include "store/store_sqlite_int.h"
+#include "store/store_sqlite_auth_int.h"
+#include "store/store_patrol_int.h"
+#include "store/store_campaign_int.h"
 
 /*
  * Migrations, in order; migration i brings the schema to version i + 1.
@@ -135,6 +138,262 @@ static const char *const migrations[] = {
     "  CHECK (ended_on IS NULL OR ended_on >= signed_on)"
     ");"
     "CREATE INDEX pledge_custodian ON pledge (custodian);",
+    /*
+     * Users, their sessions and API tokens (secrets kept only as hashes),
+     * and the audit log, which the triggers keep append-only.
+     */
+    "CREATE TABLE app_user ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'station', 'commune',"
+    "    'viewer')),"
+    "  station_id TEXT,"
+    "  commune_id TEXT,"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE auth_token ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  user_id TEXT NOT NULL REFERENCES app_user (id),"
+    "  label TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL DEFAULT 0,"
+    "  ended_at INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX auth_token_user ON auth_token (user_id, kind);"
+    "CREATE TABLE audit ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at_ms INTEGER NOT NULL,"
+    "  user_id TEXT,"
+    "  user_name TEXT,"
+    "  action TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  record_id TEXT,"
+    "  before TEXT,"
+    "  after TEXT"
+    ");"
+    "CREATE INDEX audit_record ON audit (kind, record_id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit log is append-only');"
+    "END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit log is append-only');"
+    "END;",
+    /*
+     * Patrols, their participants and GPS tracks (fixes and walked spans
+     * as little-endian blobs), marker inspections and visits, incidents
+     * with their history. Times are Unix seconds or milliseconds UTC.
+     */
+    "CREATE TABLE patrol ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  day INTEGER NOT NULL,"
+    "  station INTEGER REFERENCES station (rid),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('joint', 'station', 'bilateral')),"
+    "  leader TEXT, officers TEXT, note TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX patrol_day ON patrol (day);"
+    "CREATE TABLE patrol_member ("
+    "  patrol INTEGER NOT NULL REFERENCES patrol (rid),"
+    "  custodian INTEGER NOT NULL REFERENCES custodian (rid),"
+    "  PRIMARY KEY (patrol, custodian)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE track ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  patrol INTEGER NOT NULL REFERENCES patrol (rid),"
+    "  file TEXT,"
+    "  content_hash INTEGER NOT NULL UNIQUE,"
+    "  shape_hash INTEGER NOT NULL,"
+    "  timed_hash INTEGER NOT NULL,"
+    "  nfix INTEGER NOT NULL, nkept INTEGER NOT NULL,"
+    "  start_ms INTEGER, end_ms INTEGER,"
+    "  walked_m REAL NOT NULL, travelled_m REAL NOT NULL,"
+    "  duration_s REAL NOT NULL, farthest_m REAL NOT NULL,"
+    "  flags INTEGER NOT NULL DEFAULT 0,"
+    "  flag_note TEXT,"
+    "  approved INTEGER NOT NULL DEFAULT 0,"
+    "  approved_by TEXT,"
+    "  fixes BLOB NOT NULL,"
+    "  segments BLOB,"
+    "  spans BLOB,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX track_patrol ON track (patrol);"
+    "CREATE INDEX track_shape ON track (shape_hash);"
+    "CREATE INDEX track_timed ON track (timed_hash);"
+    "CREATE TABLE inspection ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  marker INTEGER NOT NULL REFERENCES marker (rid),"
+    "  day INTEGER NOT NULL,"
+    "  inspectors TEXT,"
+    "  condition TEXT NOT NULL CHECK (condition IN ('intact', 'damaged',"
+    "    'tilted', 'obscured', 'missing', 'displaced', 'visit')),"
+    "  lon REAL, lat REAL, distance_m REAL,"
+    "  far INTEGER NOT NULL DEFAULT 0,"
+    "  photo TEXT, note TEXT,"
+    "  patrol INTEGER REFERENCES patrol (rid),"
+    "  track INTEGER REFERENCES track (rid),"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX inspection_marker ON inspection (marker, day);"
+    "CREATE TABLE incident ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('crossing', 'smuggling',"
+    "    'encroachment', 'marker_damage', 'fire', 'other')),"
+    "  at_s INTEGER NOT NULL,"
+    "  lon REAL NOT NULL, lat REAL NOT NULL,"
+    "  marker INTEGER REFERENCES marker (rid),"
+    "  offset_m REAL NOT NULL DEFAULT 0,"
+    "  measure_m REAL,"
+    "  reporter_custodian INTEGER REFERENCES custodian (rid),"
+    "  reporter_patrol INTEGER REFERENCES patrol (rid),"
+    "  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 5),"
+    "  status TEXT NOT NULL CHECK (status IN ('new', 'in_progress',"
+    "    'resolved')),"
+    "  description TEXT, resolution TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX incident_at ON incident (at_s);"
+    "CREATE TABLE incident_event ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  incident INTEGER NOT NULL REFERENCES incident (rid),"
+    "  at_s INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  note TEXT"
+    ");"
+    "CREATE INDEX incident_event_incident ON incident_event (incident);",
+    /*
+     * The campaign and the community models (issue 5). Records are keyed
+     * by their UUID and refer to one another by it; money is INTEGER đồng;
+     * enums are small integers (see campaign.h); dates are local day
+     * numbers; anchors as in the registry.
+     */
+    "CREATE TABLE campaign ("
+    "  id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  starts_on INTEGER NOT NULL, ends_on INTEGER,"
+    "  goal_vnd INTEGER DEFAULT 0 CHECK (goal_vnd >= 0),"
+    "  goal_road_m REAL NOT NULL DEFAULT 0,"
+    "  labour_day_vnd INTEGER DEFAULT 0 CHECK (labour_day_vnd >= 0),"
+    "  note TEXT"
+    ");"
+    "CREATE TABLE donor ("
+    "  id TEXT PRIMARY KEY, kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3),"
+    "  name TEXT NOT NULL, anonymous INTEGER NOT NULL DEFAULT 0,"
+    "  contact TEXT, note TEXT"
+    ");"
+    "CREATE TABLE road ("
+    "  id TEXT PRIMARY KEY, campaign TEXT REFERENCES campaign (id),"
+    "  name TEXT NOT NULL, commune TEXT REFERENCES commune (id),"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 1),"
+    "  from_key TEXT, from_offset_m REAL NOT NULL DEFAULT 0,"
+    "  from_m REAL NOT NULL,"
+    "  to_key TEXT, to_offset_m REAL NOT NULL DEFAULT 0,"
+    "  to_m REAL NOT NULL,"
+    "  geom TEXT, planned_m REAL NOT NULL DEFAULT 0,"
+    "  budget_vnd INTEGER DEFAULT 0 CHECK (budget_vnd >= 0),"
+    "  starts_on INTEGER, finished_on INTEGER, note TEXT"
+    ");"
+    "CREATE TABLE donation ("
+    "  id TEXT PRIMARY KEY,"
+    "  campaign TEXT NOT NULL REFERENCES campaign (id),"
+    "  donor TEXT NOT NULL REFERENCES donor (id),"
+    "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 1),"
+    "  form INTEGER NOT NULL CHECK (form BETWEEN 0 AND 2),"
+    "  amount_vnd INTEGER NOT NULL CHECK (amount_vnd >= 0),"
+    "  item TEXT, quantity REAL NOT NULL DEFAULT 0, unit TEXT,"
+    "  labour_days REAL NOT NULL DEFAULT 0,"
+    "  on_day INTEGER NOT NULL, receipt_no TEXT,"
+    "  fulfils TEXT REFERENCES donation (id),"
+    "  road TEXT REFERENCES road (id), note TEXT"
+    ");"
+    "CREATE INDEX donation_campaign ON donation (campaign, on_day);"
+    "CREATE TABLE expense ("
+    "  id TEXT PRIMARY KEY,"
+    "  campaign TEXT NOT NULL REFERENCES campaign (id),"
+    "  doc_no TEXT NOT NULL, on_day INTEGER NOT NULL,"
+    "  amount_vnd INTEGER NOT NULL CHECK (amount_vnd > 0),"
+    "  road TEXT REFERENCES road (id), purpose TEXT"
+    ");"
+    "CREATE INDEX expense_campaign ON expense (campaign, on_day);"
+    "CREATE TABLE road_progress ("
+    "  id TEXT PRIMARY KEY, road TEXT NOT NULL REFERENCES road (id),"
+    "  from_m REAL NOT NULL, to_m REAL NOT NULL, on_day INTEGER NOT NULL,"
+    "  note TEXT, CHECK (to_m > from_m)"
+    ");"
+    "CREATE INDEX road_progress_road ON road_progress (road);"
+    "CREATE TABLE bamboo ("
+    "  id TEXT PRIMARY KEY, commune TEXT REFERENCES commune (id),"
+    "  from_key TEXT, from_offset_m REAL NOT NULL DEFAULT 0,"
+    "  from_m REAL NOT NULL,"
+    "  to_key TEXT, to_offset_m REAL NOT NULL DEFAULT 0,"
+    "  to_m REAL NOT NULL,"
+    "  clumps INTEGER NOT NULL CHECK (clumps > 0),"
+    "  planted_on INTEGER NOT NULL,"
+    "  households INTEGER DEFAULT 0 CHECK (households >= 0),"
+    "  note TEXT, CHECK (to_m > from_m)"
+    ");"
+    "CREATE TABLE bamboo_check ("
+    "  id TEXT PRIMARY KEY, bamboo TEXT NOT NULL REFERENCES bamboo (id),"
+    "  on_day INTEGER NOT NULL, alive INTEGER NOT NULL CHECK (alive >= 0),"
+    "  note TEXT"
+    ");"
+    "CREATE TABLE light ("
+    "  id TEXT PRIMARY KEY, commune TEXT REFERENCES commune (id),"
+    "  road TEXT REFERENCES road (id),"
+    "  measure_m REAL NOT NULL, lon REAL, lat REAL,"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),"
+    "  installed_on INTEGER NOT NULL, funder TEXT,"
+    "  working INTEGER NOT NULL DEFAULT 1, note TEXT"
+    ");"
+    "CREATE TABLE light_check ("
+    "  id TEXT PRIMARY KEY, light TEXT NOT NULL REFERENCES light (id),"
+    "  on_day INTEGER NOT NULL, working INTEGER NOT NULL, note TEXT"
+    ");"
+    "CREATE TABLE march3_event ("
+    "  id TEXT PRIMARY KEY,"
+    "  commune TEXT NOT NULL REFERENCES commune (id),"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),"
+    "  activities INTEGER DEFAULT 0 CHECK (activities >= 0),"
+    "  kinds TEXT,"
+    "  participants INTEGER DEFAULT 0 CHECK (participants >= 0),"
+    "  gifts INTEGER DEFAULT 0 CHECK (gifts >= 0),"
+    "  gifts_vnd INTEGER DEFAULT 0 CHECK (gifts_vnd >= 0),"
+    "  funds_vnd INTEGER DEFAULT 0 CHECK (funds_vnd >= 0),"
+    "  note TEXT,"
+    "  UNIQUE (commune, year)"
+    ");"
+    "CREATE TABLE award ("
+    "  id TEXT PRIMARY KEY,"
+    "  recipient_kind INTEGER NOT NULL CHECK (recipient_kind BETWEEN 0 AND 3),"
+    "  recipient TEXT NOT NULL,"
+    "  custodian TEXT REFERENCES custodian (id),"
+    "  commune TEXT REFERENCES commune (id),"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),"
+    "  decision_no TEXT NOT NULL, decided_on INTEGER NOT NULL,"
+    "  reason TEXT"
+    ");",
+    /*
+     * Registry speed (issue 3): narrow covering indices that the coverage
+     * load scans instead of the wide tables. pledge_cov starts with the
+     * custodian, so it also serves what pledge_custodian did;
+     * custodian_cov starts with the rowid, so new custodians append to it.
+     */
+    "DROP INDEX IF EXISTS pledge_custodian;"
+    "CREATE INDEX pledge_cov ON pledge (custodian, signed_on, ended_on,"
+    "  from_m, to_m);"
+    "CREATE INDEX custodian_cov ON custodian (rid, kind, commune, village);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -494,12 +753,24 @@ static const struct bp_store_ops sqlite_ops = {
     .in_tx = sqlite_in_tx,
     .border_generation = bp__sqlite_border_generation,
     .put = bp__sqlite_put,
+    .put_many = bp__sqlite_put_many,
     .get = bp__sqlite_get,
     .list = bp__sqlite_list,
     .end = bp__sqlite_end,
     .set_measures = bp__sqlite_set_measures,
     .custodian_search = bp__sqlite_custodian_search,
     .cov_load = bp__sqlite_cov_load,
+    .user_put = bp__sqlite_user_put,
+    .user_get = bp__sqlite_user_get,
+    .user_list = bp__sqlite_user_list,
+    .token_put = bp__sqlite_token_put,
+    .token_find = bp__sqlite_token_find,
+    .token_end = bp__sqlite_token_end,
+    .token_list = bp__sqlite_token_list,
+    .audit_append = bp__sqlite_audit_append,
+    .audit_list = bp__sqlite_audit_list,
+    .patrol = &bp__sqlite_patrol_ops,
+    .campaign = &bp__sqlite_camp_ops,
 };
 
 int bp__store_sqlite_open(const char *path, struct bp_store **out,

@@ -20,6 +20,8 @@ struct sqlite_store {
     unsigned long long border_saves; /* saves and rollbacks here */
     unsigned long long data_version; /* PRAGMA data_version + 1, 0: unread */
     sqlite3_stmt *stmts[BP__SQLITE_NSTMT]; /* prepared once, reused */
+    int cov_funcs;  /* the coverage load's SQL functions are registered */
+    void *cov_fill; /* what they fill, during a coverage load */
 };
 
 /* BP_ESTORE with "what: sqlite's message". */
@@ -36,6 +38,9 @@ void bp__sqlite_stmts_finalize(struct sqlite_store *s);
 /* The registry operations (store_sqlite_registry.c). */
 int bp__sqlite_put(struct bp_store *st, enum bp__rec_kind k, void *rec,
                    double length_m, struct bp_error *err);
+int bp__sqlite_put_many(struct bp_store *st, enum bp__rec_kind k, void *v,
+                        size_t n, const unsigned char *fresh,
+                        double length_m, struct bp_error *err);
 int bp__sqlite_get(struct bp_store *st, enum bp__rec_kind k, const char *ref,
                    void *rec, struct bp_error *err);
 int bp__sqlite_list(struct bp_store *st, enum bp__rec_kind k, void **v,

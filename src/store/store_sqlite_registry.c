@@ -59,8 +59,9 @@ enum stmt {
     S_MARKER_MEASURE, S_PLEDGE_SIGNED,
     S_SET_MARKER, S_SET_COMMUNE, S_SET_PLEDGE,
     S_SEARCH,
-    S_COV_STATION, S_COV_COMMUNE, S_COV_CUSTODIAN, S_COV_PLEDGE,
-    S_COV_MARKER,
+    S_COV_MAX, S_COV_STATION, S_COV_COMMUNE, S_COV_VILLAGE,
+    S_COV_CUSTODIAN, S_COV_PLEDGE, S_COV_MARKER,
+    S_INS_CUSTODIAN, S_INS_PLEDGE,
     S_COUNT
 };
 
@@ -176,18 +177,38 @@ static const char *const sql[S_COUNT] = {
     " WHERE c.name_fold LIKE ?1 ESCAPE '\\' OR c.phone LIKE ?1 ESCAPE '\\'"
     " OR c.citizen_id LIKE ?1 ESCAPE '\\' ORDER BY c.name_fold, c.name, "
     "c.rid LIMIT ?2",
+    /* The coverage load reads narrow covering indices (migration 4) in
+     * index order and maps rowids to dense indices through arrays sized by
+     * the largest rowid: no text, no joins, no searching. */
+    [S_COV_MAX] = "SELECT (SELECT max(rid) FROM station), (SELECT max(rid) "
+                  "FROM commune), (SELECT max(rid) FROM village), (SELECT "
+                  "max(rid) FROM custodian), (SELECT max(rid) FROM pledge)",
     [S_COV_STATION] = "SELECT s.rid FROM station s" ORDER_STATION,
     [S_COV_COMMUNE] =
         "SELECT c.rid, c.from_m, c.to_m, c.station FROM commune c"
         ORDER_COMMUNE,
-    [S_COV_CUSTODIAN] =
-        "SELECT c.rid, c.kind = 'collective', COALESCE(c.commune, "
-        "v.commune) FROM custodian c LEFT JOIN village v ON "
-        "v.rid = c.village ORDER BY c.rid",
-    [S_COV_PLEDGE] = "SELECT from_m, to_m, signed_on, ended_on, custodian "
-                     "FROM pledge",
+    [S_COV_VILLAGE] = "SELECT rid, commune FROM village",
+    /* Rows go straight into the arrays through aggregate functions
+     * (cov_custodian_step, cov_pledge_step): one step per query, not one
+     * per row. */
+    [S_COV_CUSTODIAN] = "SELECT bp__cov_custodian(rid, kind = 'collective', "
+                        "commune, village) FROM custodian INDEXED BY "
+                        "custodian_cov",
+    [S_COV_PLEDGE] = "SELECT bp__cov_pledge(custodian, signed_on, ended_on, "
+                     "from_m, to_m) FROM pledge INDEXED BY pledge_cov",
     [S_COV_MARKER] = "SELECT measure_m FROM marker WHERE ended_on IS NULL "
                      "ORDER BY measure_m",
+    /* New records of a batch (fresh ids): plain inserts. */
+    [S_INS_CUSTODIAN] =
+        "INSERT INTO custodian (id, kind, name, name_fold, "
+        "collective_kind, members, village, commune, phone, citizen_id, "
+        "contact, ended_on, created_at, updated_at) VALUES (?1, ?2, ?3, "
+        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    [S_INS_PLEDGE] =
+        "INSERT INTO pledge (id, custodian, from_key, from_offset_m, "
+        "from_m, to_key, to_offset_m, to_m, signed_on, ended_on, station, "
+        "doc_no, note, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
 };
 
 _Static_assert(S_COUNT <= BP__SQLITE_NSTMT, "raise BP__SQLITE_NSTMT");
@@ -734,8 +755,146 @@ static int put_marker(struct sqlite_store *s, struct bp_marker *r,
     return step_done(s, q, "saving a marker", err);
 }
 
+/*
+ * What a batch of puts (bp__sqlite_put_many) remembers between records:
+ * the rowids of the references and the measures of the marker keys it has
+ * looked up, so a batch asks the database once per distinct one.
+ */
+struct memo_ent {
+    char key[40]; /* a UUID or a marker key; "" when free */
+    sqlite3_int64 rid;
+    double measure_m;
+};
+
+struct memo {
+    struct memo_ent *e;
+    size_t cap, n; /* cap a power of two, or 0 */
+};
+
+struct batch {
+    struct memo refs[BP__NKINDS];
+    struct memo markers;
+    int oom;
+};
+
+static size_t memo_hash(const char *k)
+{
+    size_t h = 2166136261u;
+
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 16777619u;
+    return h;
+}
+
+static struct memo_ent *memo_find(const struct memo *m, const char *k)
+{
+    size_t i;
+
+    if (!m->cap)
+        return NULL;
+    for (i = memo_hash(k) & (m->cap - 1); m->e[i].key[0];
+         i = (i + 1) & (m->cap - 1))
+        if (!strcmp(m->e[i].key, k))
+            return &m->e[i];
+    return NULL;
+}
+
+/* Remember `k`; a full memory is not an error, only slower. */
+static void memo_put(struct batch *b, struct memo *m, const char *k,
+                     sqlite3_int64 rid, double measure_m)
+{
+    size_t i, len = strlen(k);
+
+    if (b->oom || len >= sizeof(m->e[0].key))
+        return;
+    if (2 * (m->n + 1) > m->cap) {
+        size_t nc = m->cap ? 2 * m->cap : 64, j;
+        struct memo_ent *ne = bp_calloc(nc, sizeof(*ne));
+        if (!ne) {
+            b->oom = 1;
+            return;
+        }
+        for (j = 0; j < m->cap; j++) {
+            if (!m->e[j].key[0])
+                continue;
+            for (i = memo_hash(m->e[j].key) & (nc - 1); ne[i].key[0];
+                 i = (i + 1) & (nc - 1))
+                ;
+            ne[i] = m->e[j];
+        }
+        bp_free(m->e);
+        m->e = ne;
+        m->cap = nc;
+    }
+    for (i = memo_hash(k) & (m->cap - 1); m->e[i].key[0];
+         i = (i + 1) & (m->cap - 1))
+        ;
+    memcpy(m->e[i].key, k, len + 1);
+    m->e[i].rid = rid;
+    m->e[i].measure_m = measure_m;
+    m->n++;
+}
+
+static void batch_release(struct batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < BP__NKINDS; i++)
+        bp_free(b->refs[i].e);
+    bp_free(b->markers.e);
+}
+
+/* ref_of, remembered in the batch `b` (may be NULL). */
+static int ref_memo(struct sqlite_store *s, struct batch *b,
+                    enum bp__rec_kind k, const char *id, const char *field,
+                    int required, sqlite3_int64 *rid, struct bp_error *err)
+{
+    const struct memo_ent *e;
+    int rc;
+
+    if (!required && !id[0]) {
+        *rid = 0;
+        return 0;
+    }
+    /* Custodians are not remembered: a batch of pledges mostly names
+     * each one once. */
+    if (k == BP__CUSTODIAN)
+        b = NULL;
+    if (b && (e = memo_find(&b->refs[k], id))) {
+        *rid = e->rid;
+        return 0;
+    }
+    rc = rid_of(s, k, id, field, rid, err);
+    if (!rc && b)
+        memo_put(b, &b->refs[k], id, *rid, 0);
+    return rc;
+}
+
+/* resolve_anchor, remembered in the batch `b` (may be NULL). */
+static int anchor_memo(struct sqlite_store *s, struct batch *b,
+                       struct bp_anchor *a, const char *field,
+                       struct bp_error *err)
+{
+    const struct memo_ent *e;
+    double offset_m = a->offset_m;
+    int rc;
+
+    if (!a->marker_key[0])
+        return 0;
+    if (b && (e = memo_find(&b->markers, a->marker_key))) {
+        a->measure_m = e->measure_m + offset_m;
+        return 0;
+    }
+    rc = resolve_anchor(s, a, field, err);
+    if (!rc && b)
+        memo_put(b, &b->markers, a->marker_key, 0, a->measure_m - offset_m);
+    return rc;
+}
+
+/* `fresh`: the id was just made, so no record has it: a plain insert. */
 static int put_custodian(struct sqlite_store *s, struct bp_custodian *r,
-                         sqlite3_int64 now, struct bp_error *err)
+                         sqlite3_int64 now, struct batch *b, int fresh,
+                         struct bp_error *err)
 {
     sqlite3_int64 village, commune;
     sqlite3_stmt *q;
@@ -743,10 +902,11 @@ static int put_custodian(struct sqlite_store *s, struct bp_custodian *r,
     size_t len = strlen(r->name);
     int rc;
 
-    rc = ref_of(s, BP__VILLAGE, r->village_id, "village_id", &village, err);
+    rc = ref_memo(s, b, BP__VILLAGE, r->village_id, "village_id", 0,
+                  &village, err);
     if (!rc)
-        rc = ref_of(s, BP__COMMUNE, r->commune_id, "commune_id", &commune,
-                    err);
+        rc = ref_memo(s, b, BP__COMMUNE, r->commune_id, "commune_id", 0,
+                      &commune, err);
     if (rc)
         return rc;
     if (len >= sizeof(small)) {
@@ -755,16 +915,16 @@ static int put_custodian(struct sqlite_store *s, struct bp_custodian *r,
             return bp_error_set(err, BP_ENOMEM, "out of memory");
     }
     bp_text_fold_to(r->name, fold);
-    q = stmt(s, S_PUT_CUSTODIAN, err);
+    q = stmt(s, fresh ? S_INS_CUSTODIAN : S_PUT_CUSTODIAN, err);
     if (!q) {
         rc = BP_ESTORE;
         goto out;
     }
-    sqlite3_bind_text(q, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, r->id, BP_UUID_LEN, SQLITE_STATIC);
     sqlite3_bind_text(q, 2,
                       r->kind == BP_COLLECTIVE ? "collective" : "household",
                       -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, r->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, r->name, (int)len, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, fold, -1, SQLITE_STATIC);
     if (r->kind == BP_COLLECTIVE)
         sqlite3_bind_text(q, 5, bp_collective_kind_name(r->collective_kind),
@@ -787,30 +947,30 @@ out:
 }
 
 static int put_pledge(struct sqlite_store *s, struct bp_pledge *r,
-                      double length_m, sqlite3_int64 now,
-                      struct bp_error *err)
+                      double length_m, sqlite3_int64 now, struct batch *b,
+                      int fresh, struct bp_error *err)
 {
     sqlite3_int64 custodian, station;
     sqlite3_stmt *q;
     int rc;
 
-    rc = rid_of(s, BP__CUSTODIAN, r->custodian_id, "custodian_id",
-                &custodian, err);
+    rc = ref_memo(s, b, BP__CUSTODIAN, r->custodian_id, "custodian_id", 1,
+                  &custodian, err);
     if (!rc)
-        rc = ref_of(s, BP__STATION, r->station_id, "station_id", &station,
-                    err);
+        rc = ref_memo(s, b, BP__STATION, r->station_id, "station_id", 0,
+                      &station, err);
     if (!rc)
-        rc = resolve_anchor(s, &r->from, "from", err);
+        rc = anchor_memo(s, b, &r->from, "from", err);
     if (!rc)
-        rc = resolve_anchor(s, &r->to, "to", err);
+        rc = anchor_memo(s, b, &r->to, "to", err);
     if (!rc)
         rc = check_stretch(&r->from, &r->to, length_m, 0, err);
     if (rc)
         return rc;
-    q = stmt(s, S_PUT_PLEDGE, err);
+    q = stmt(s, fresh ? S_INS_PLEDGE : S_PUT_PLEDGE, err);
     if (!q)
         return BP_ESTORE;
-    sqlite3_bind_text(q, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, r->id, BP_UUID_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, custodian);
     bind_anchor(q, 3, &r->from);
     bind_anchor(q, 6, &r->to);
@@ -847,15 +1007,64 @@ int bp__sqlite_put(struct bp_store *base, enum bp__rec_kind k, void *rec,
         rc = put_marker(s, rec, now, err);
         break;
     case BP__CUSTODIAN:
-        rc = put_custodian(s, rec, now, err);
+        rc = put_custodian(s, rec, now, NULL, 0, err);
         break;
     case BP__PLEDGE:
-        rc = put_pledge(s, rec, length_m, now, err);
+        rc = put_pledge(s, rec, length_m, now, NULL, 0, err);
         break;
     default:
         rc = bp_error_set(err, BP_EINVAL, "unknown record kind %d", (int)k);
         break;
     }
+    return bp__sqlite_auto_end(s, mine, rc, err);
+}
+
+static int exec_simple(struct sqlite_store *s, const char *text,
+                       struct bp_error *err)
+{
+    if (sqlite3_exec(s->db, text, NULL, NULL, NULL) != SQLITE_OK)
+        return bp__sqlite_error(s, err, text);
+    return 0;
+}
+
+int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
+                        size_t n, const unsigned char *fresh,
+                        double length_m, struct bp_error *err)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_int64 now = (sqlite3_int64)time(NULL);
+    struct batch b;
+    size_t i;
+    int mine, rc;
+
+    if (k != BP__CUSTODIAN && k != BP__PLEDGE)
+        return bp_error_set(err, BP_EINVAL, "no batch put for a %s",
+                            kinds[k].table);
+    memset(&b, 0, sizeof(b));
+    rc = bp__sqlite_auto_begin(s, &mine, err);
+    if (rc)
+        return rc;
+    /* A savepoint makes the batch all or nothing inside the caller's
+     * transaction too. */
+    rc = exec_simple(s, "SAVEPOINT bp_put_many", err);
+    if (rc)
+        goto out;
+    for (i = 0; i < n && !rc; i++) {
+        if (k == BP__CUSTODIAN)
+            rc = put_custodian(s, (struct bp_custodian *)v + i, now, &b,
+                               fresh && fresh[i], err);
+        else
+            rc = put_pledge(s, (struct bp_pledge *)v + i, length_m, now, &b,
+                            fresh && fresh[i], err);
+        if (rc && err)
+            err->row = (long)i + 1;
+    }
+    if (rc)
+        exec_simple(s, "ROLLBACK TO bp_put_many", NULL);
+    if (exec_simple(s, "RELEASE bp_put_many", rc ? NULL : err) && !rc)
+        rc = BP_ESTORE;
+out:
+    batch_release(&b);
     return bp__sqlite_auto_end(s, mine, rc, err);
 }
 
@@ -1073,90 +1282,43 @@ out:
 
 /* ---- coverage inputs ---- */
 
-struct rid_index {
-    sqlite3_int64 *rid; /* sorted */
+/* Dense indices by rowid: index[rid], UINT32_MAX where none. Rowids are
+ * given out in order and nothing is deleted, so they are nearly dense. */
+struct rid_map {
     uint32_t *index;
-    size_t n;
+    size_t n; /* largest rowid + 1 */
 };
 
-static int cmp_rid_pos(const void *a, const void *b)
+static int rid_map_init(struct rid_map *m, sqlite3_int64 max_rid)
 {
-    const sqlite3_int64 *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-/* Dense index of a rowid, or UINT32_MAX. */
-static uint32_t index_of(const struct rid_index *m, sqlite3_int64 rid)
-{
-    size_t lo = 0, hi = m->n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->rid[mid] < rid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->n && m->rid[lo] == rid ? m->index[lo] : UINT32_MAX;
-}
-
-/*
- * Sort (rid, index) pairs, given in index order, by rid. Small tables
- * (stations, communes): a pair array sorted with qsort.
- */
-static int sort_index(struct rid_index *m, struct bp_error *err)
-{
-    struct pair {
-        sqlite3_int64 rid;
-        uint32_t index;
-    } *p = NULL;
-    size_t i;
-
-    if (m->n < 2)
-        return 0;
-    p = bp_calloc(m->n, sizeof(*p));
-    if (!p)
-        return bp_error_set(err, BP_ENOMEM, "out of memory");
-    for (i = 0; i < m->n; i++) {
-        p[i].rid = m->rid[i];
-        p[i].index = m->index[i];
-    }
-    qsort(p, m->n, sizeof(*p), cmp_rid_pos);
-    for (i = 0; i < m->n; i++) {
-        m->rid[i] = p[i].rid;
-        m->index[i] = p[i].index;
-    }
-    bp_free(p);
+    m->n = max_rid > 0 ? (size_t)max_rid + 1 : 1;
+    if (max_rid > (sqlite3_int64)(UINT32_MAX / 2) ||
+        !(m->index = bp_reallocarray(NULL, m->n, sizeof(*m->index))))
+        return BP_ENOMEM;
+    memset(m->index, 0xff, m->n * sizeof(*m->index));
     return 0;
 }
 
-static void rid_index_release(struct rid_index *m)
+static void rid_map_set(struct rid_map *m, sqlite3_int64 rid, uint32_t i)
 {
-    bp_free(m->rid);
+    if (rid >= 0 && (size_t)rid < m->n)
+        m->index[rid] = i;
+}
+
+static uint32_t rid_map_get(const struct rid_map *m, sqlite3_stmt *q, int col)
+{
+    sqlite3_int64 rid;
+
+    if (sqlite3_column_type(q, col) == SQLITE_NULL)
+        return UINT32_MAX;
+    rid = sqlite3_column_int64(q, col);
+    return rid >= 0 && (size_t)rid < m->n ? m->index[rid] : UINT32_MAX;
+}
+
+static void rid_map_release(struct rid_map *m)
+{
     bp_free(m->index);
-    memset(m, 0, sizeof(*m));
-}
-
-static int rid_index_push(struct rid_index *m, size_t *cap,
-                          sqlite3_int64 rid)
-{
-    if (m->n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        sqlite3_int64 *nr = bp_reallocarray(m->rid, nc, sizeof(*nr));
-        uint32_t *ni;
-        if (!nr)
-            return BP_ENOMEM;
-        m->rid = nr;
-        ni = bp_reallocarray(m->index, nc, sizeof(*ni));
-        if (!ni)
-            return BP_ENOMEM;
-        m->index = ni;
-        *cap = nc;
-    }
-    m->rid[m->n] = rid;
-    m->index[m->n] = (uint32_t)m->n;
-    m->n++;
-    return 0;
+    m->index = NULL;
 }
 
 /* Grow `*arr` of `size`-byte items to hold one more. */
@@ -1174,108 +1336,194 @@ static int grow(void **arr, size_t *cap, size_t len, size_t size)
     return 0;
 }
 
+/* What the coverage load's SQL functions fill. */
+struct cov_fill {
+    struct bp_cov_custodian *uv;
+    struct bp_cov_pledge *pv;
+    size_t nuv, npv, cap_uv, cap_pv;
+    const struct rid_map *communes, *villages;
+    struct rid_map *custodians;
+};
+
+static uint32_t value_index(const struct rid_map *m, sqlite3_value *v)
+{
+    sqlite3_int64 rid;
+
+    if (sqlite3_value_type(v) == SQLITE_NULL)
+        return UINT32_MAX;
+    rid = sqlite3_value_int64(v);
+    return rid >= 0 && (size_t)rid < m->n ? m->index[rid] : UINT32_MAX;
+}
+
+/* bp__cov_custodian(rid, is_collective, commune, village) */
+static void cov_custodian_step(sqlite3_context *ctx, int argc,
+                               sqlite3_value **v)
+{
+    struct sqlite_store *s = sqlite3_user_data(ctx);
+    struct cov_fill *f = s->cov_fill;
+    struct bp_cov_custodian *u;
+
+    (void)argc;
+    if (!f || f->nuv >= f->cap_uv)
+        return; /* cannot happen: max(rid) bounds the count */
+    u = &f->uv[f->nuv];
+    u->kind = sqlite3_value_int(v[1]) ? BP_COLLECTIVE : BP_HOUSEHOLD;
+    u->commune = sqlite3_value_type(v[2]) != SQLITE_NULL
+                     ? value_index(f->communes, v[2])
+                     : value_index(f->villages, v[3]);
+    rid_map_set(f->custodians, sqlite3_value_int64(v[0]), (uint32_t)f->nuv);
+    f->nuv++;
+}
+
+/* bp__cov_pledge(custodian, signed_on, ended_on, from_m, to_m) */
+static void cov_pledge_step(sqlite3_context *ctx, int argc,
+                            sqlite3_value **v)
+{
+    struct sqlite_store *s = sqlite3_user_data(ctx);
+    struct cov_fill *f = s->cov_fill;
+    struct bp_cov_pledge *p;
+
+    (void)argc;
+    if (!f || f->npv >= f->cap_pv)
+        return; /* cannot happen: max(rid) bounds the count */
+    p = &f->pv[f->npv++];
+    p->custodian = value_index(f->custodians, v[0]);
+    p->signed_on = (int32_t)sqlite3_value_int(v[1]);
+    p->ended_on = sqlite3_value_type(v[2]) == SQLITE_NULL
+                      ? BP_DATE_NONE
+                      : (int32_t)sqlite3_value_int(v[2]);
+    p->from_m = sqlite3_value_double(v[3]);
+    p->to_m = sqlite3_value_double(v[4]);
+}
+
+static void cov_final(sqlite3_context *ctx)
+{
+    sqlite3_result_null(ctx);
+}
+
+/* Run one of the filling aggregates to its end. */
+static int run_fill(struct sqlite_store *s, enum stmt id, struct bp_error *err)
+{
+    sqlite3_stmt *q = stmt(s, id, err);
+    int step;
+
+    if (!q)
+        return BP_ESTORE;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW)
+        ;
+    done(q);
+    return step == SQLITE_DONE
+               ? 0
+               : bp__sqlite_error(s, err, "loading the coverage inputs");
+}
+
 int bp__sqlite_cov_load(struct bp_store *base, struct bp_cov_input *in,
                         struct bp_cov_hold *hold, struct bp_error *err)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
-    struct rid_index stations = {0}, communes = {0}, custodians = {0};
+    struct rid_map stations = {0}, communes = {0}, villages = {0},
+                   custodians = {0};
+    struct cov_fill fill = {0};
     struct bp_cov_commune *cv = NULL;
     struct bp_cov_custodian *uv = NULL;
     struct bp_cov_pledge *pv = NULL;
     double *mv = NULL;
-    size_t cap, scap = 0, ccap = 0, ucap = 0, ncv = 0, nuv = 0, npv = 0,
-                nmv = 0;
+    sqlite3_int64 max[5] = {0};
+    size_t cap, ncv = 0, nuv = 0, npv = 0, nmv = 0, nst = 0, k;
     sqlite3_stmt *q = NULL;
     int rc = 0, step;
 
+    /* The largest rowids bound every count, so the big arrays are
+     * allocated once, at their size. */
+    q = stmt(s, S_COV_MAX, err);
+    if (!q)
+        return BP_ESTORE;
+    if ((step = sqlite3_step(q)) != SQLITE_ROW)
+        goto dberr;
+    for (k = 0; k < 5; k++)
+        max[k] = sqlite3_column_int64(q, (int)k);
+    done(q);
+    if (rid_map_init(&stations, max[0]) || rid_map_init(&communes, max[1]) ||
+        rid_map_init(&villages, max[2]) ||
+        rid_map_init(&custodians, max[3]))
+        goto nomem;
+    uv = bp_reallocarray(NULL, max[3] > 0 ? (size_t)max[3] : 1, sizeof(*uv));
+    pv = bp_reallocarray(NULL, max[4] > 0 ? (size_t)max[4] : 1, sizeof(*pv));
+    if (!uv || !pv)
+        goto nomem;
+
     /* Stations: only their order matters. */
     q = stmt(s, S_COV_STATION, err);
-    if (!q) {
-        rc = BP_ESTORE;
-        goto out;
-    }
+    if (!q)
+        goto out_store;
     while ((step = sqlite3_step(q)) == SQLITE_ROW)
-        if (rid_index_push(&stations, &scap, sqlite3_column_int64(q, 0)))
-            goto nomem;
+        rid_map_set(&stations, sqlite3_column_int64(q, 0), (uint32_t)nst++);
     if (step != SQLITE_DONE)
         goto dberr;
     done(q);
-    if ((rc = sort_index(&stations, err)))
-        goto out;
 
     q = stmt(s, S_COV_COMMUNE, err);
-    if (!q) {
-        rc = BP_ESTORE;
-        goto out;
-    }
+    if (!q)
+        goto out_store;
     cap = 0;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (grow((void **)&cv, &cap, ncv, sizeof(*cv)) ||
-            rid_index_push(&communes, &ccap, sqlite3_column_int64(q, 0)))
+        if (grow((void **)&cv, &cap, ncv, sizeof(*cv)))
             goto nomem;
+        rid_map_set(&communes, sqlite3_column_int64(q, 0), (uint32_t)ncv);
         cv[ncv].from_m = sqlite3_column_double(q, 1);
         cv[ncv].to_m = sqlite3_column_double(q, 2);
-        cv[ncv].station = sqlite3_column_type(q, 3) == SQLITE_NULL
-                              ? UINT32_MAX
-                              : index_of(&stations,
-                                         sqlite3_column_int64(q, 3));
+        cv[ncv].station = rid_map_get(&stations, q, 3);
         ncv++;
     }
     if (step != SQLITE_DONE)
         goto dberr;
     done(q);
-    if ((rc = sort_index(&communes, err)))
-        goto out;
 
-    /* Custodians come in rowid order, so their index is already sorted. */
-    q = stmt(s, S_COV_CUSTODIAN, err);
-    if (!q) {
-        rc = BP_ESTORE;
-        goto out;
-    }
-    cap = 0;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (grow((void **)&uv, &cap, nuv, sizeof(*uv)) ||
-            rid_index_push(&custodians, &ucap, sqlite3_column_int64(q, 0)))
-            goto nomem;
-        uv[nuv].kind = sqlite3_column_int(q, 1) ? BP_COLLECTIVE
-                                                : BP_HOUSEHOLD;
-        uv[nuv].commune = sqlite3_column_type(q, 2) == SQLITE_NULL
-                              ? UINT32_MAX
-                              : index_of(&communes,
-                                         sqlite3_column_int64(q, 2));
-        nuv++;
-    }
+    /* Villages: the commune index of each, for custodians given by their
+     * village only. */
+    q = stmt(s, S_COV_VILLAGE, err);
+    if (!q)
+        goto out_store;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW)
+        rid_map_set(&villages, sqlite3_column_int64(q, 0),
+                    rid_map_get(&communes, q, 1));
     if (step != SQLITE_DONE)
         goto dberr;
     done(q);
 
-    q = stmt(s, S_COV_PLEDGE, err);
-    if (!q) {
-        rc = BP_ESTORE;
+    /* Custodians in the order of their covering index; a pledge finds its
+     * custodian's index by rowid. */
+    if (!s->cov_funcs) {
+        if (sqlite3_create_function_v2(s->db, "bp__cov_custodian", 4,
+                                       SQLITE_UTF8, s, NULL,
+                                       cov_custodian_step, cov_final,
+                                       NULL) != SQLITE_OK ||
+            sqlite3_create_function_v2(s->db, "bp__cov_pledge", 5,
+                                       SQLITE_UTF8, s, NULL, cov_pledge_step,
+                                       cov_final, NULL) != SQLITE_OK)
+            goto dberr;
+        s->cov_funcs = 1;
+    }
+    fill.uv = uv;
+    fill.pv = pv;
+    fill.cap_uv = max[3] > 0 ? (size_t)max[3] : 0;
+    fill.cap_pv = max[4] > 0 ? (size_t)max[4] : 0;
+    fill.communes = &communes;
+    fill.villages = &villages;
+    fill.custodians = &custodians;
+    s->cov_fill = &fill;
+    rc = run_fill(s, S_COV_CUSTODIAN, err);
+    if (!rc)
+        rc = run_fill(s, S_COV_PLEDGE, err);
+    s->cov_fill = NULL;
+    if (rc)
         goto out;
-    }
-    cap = 0;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (grow((void **)&pv, &cap, npv, sizeof(*pv)))
-            goto nomem;
-        pv[npv].from_m = sqlite3_column_double(q, 0);
-        pv[npv].to_m = sqlite3_column_double(q, 1);
-        pv[npv].signed_on = col_date(q, 2);
-        pv[npv].ended_on = col_date(q, 3);
-        pv[npv].custodian =
-            index_of(&custodians, sqlite3_column_int64(q, 4));
-        npv++;
-    }
-    if (step != SQLITE_DONE)
-        goto dberr;
-    done(q);
+    nuv = fill.nuv;
+    npv = fill.npv;
 
     q = stmt(s, S_COV_MARKER, err);
-    if (!q) {
-        rc = BP_ESTORE;
-        goto out;
-    }
+    if (!q)
+        goto out_store;
     cap = 0;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         if (grow((void **)&mv, &cap, nmv, sizeof(*mv)))
@@ -1298,7 +1546,7 @@ int bp__sqlite_cov_load(struct bp_store *base, struct bp_cov_input *in,
     in->ncustodians = nuv;
     in->communes = cv;
     in->ncommunes = ncv;
-    in->nstations = stations.n;
+    in->nstations = nst;
     in->marker_m = mv;
     in->nmarkers = nmv;
     pv = NULL;
@@ -1309,13 +1557,17 @@ int bp__sqlite_cov_load(struct bp_store *base, struct bp_cov_input *in,
 nomem:
     rc = bp_error_set(err, BP_ENOMEM, "out of memory");
     goto out;
+out_store:
+    rc = BP_ESTORE;
+    goto out;
 dberr:
     rc = bp__sqlite_error(s, err, "loading the coverage inputs");
 out:
     done(q);
-    rid_index_release(&stations);
-    rid_index_release(&communes);
-    rid_index_release(&custodians);
+    rid_map_release(&stations);
+    rid_map_release(&communes);
+    rid_map_release(&villages);
+    rid_map_release(&custodians);
     bp_free(pv);
     bp_free(uv);
     bp_free(cv);

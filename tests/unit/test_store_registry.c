@@ -919,6 +919,144 @@ static void test_put_many(void **state)
     bp_store_marker_list_free(ml, n);
 }
 
+/* Count the pledges and custodians in the store. */
+static void counts(struct fx *f, size_t *ncu, size_t *npl)
+{
+    struct bp_custodian *cu = NULL;
+    struct bp_pledge *pl = NULL;
+
+    OK(bp_store_custodian_list(f->st, &cu, ncu, &f->err));
+    bp_store_custodian_list_free(cu, *ncu);
+    OK(bp_store_pledge_list(f->st, &pl, npl, &f->err));
+    bp_store_pledge_list_free(pl, *npl);
+}
+
+/* Issue 3: the batch puts check what the single puts check, with the same
+ * codes, fields and messages, name the record that failed, and write all
+ * or nothing, inside a caller's transaction too. */
+static void test_put_many_records(void **state)
+{
+    struct fx *f = *state;
+    static const char ghost[] = "11111111-2222-4333-8444-555555555555";
+    struct bp_commune c;
+    struct bp_station s;
+    struct bp_custodian cu[4], one, got;
+    struct bp_pledge pl[4];
+    struct bp_cov_input in;
+    struct bp_cov_hold hold;
+    size_t ncu = 9, npl = 9, i;
+
+    save_border(f);
+    put_marker(f, "1120", 106.3, 22.0, NAN, NULL);
+    put_station(f, "BN", "Đồn Bảo Lâm", &s);
+    put_commune(f, "06061", s.id, 0, 50000, &c);
+    memset(cu, 0, sizeof(cu));
+    for (i = 0; i < 4; i++) {
+        cu[i].kind = i == 3 ? BP_COLLECTIVE : BP_HOUSEHOLD;
+        cu[i].collective_kind = BP_COLL_MILITIA;
+        cu[i].name = (char *)(i == 3 ? "Tổ dân quân" : "Lường Văn Thắng");
+        cu[i].members = 3;
+        strcpy(cu[i].commune_id, c.id);
+        cu[i].ended_on = BP_DATE_NONE;
+    }
+
+    /* A bad citizen ID in the third: nothing written, row 3 named. */
+    cu[2].citizen_id = (char *)"12345";
+    FAILS(bp_store_custodian_put_many(f->st, cu, 4, &f->err), BP_EINVAL,
+          "citizen_id");
+    assert_int_equal(f->err.row, 3);
+    assert_contains(f->err.message, "'12345'");
+    cu[2].citizen_id = (char *)"001203004005";
+    /* An unknown village in the fourth, found by the backend. */
+    strcpy(cu[3].village_id, ghost);
+    FAILS(bp_store_custodian_put_many(f->st, cu, 4, &f->err), BP_ENOTFOUND,
+          "village_id");
+    assert_int_equal(f->err.row, 4);
+    assert_contains(f->err.message, ghost);
+    for (i = 0; i < 4; i++)
+        assert_string_equal(cu[i].id, ""); /* ids given out taken back */
+    counts(f, &ncu, &npl);
+    assert_int_equal(ncu, 0);
+    cu[3].village_id[0] = '\0';
+    OK(bp_store_custodian_put_many(f->st, cu, 4, &f->err));
+    for (i = 0; i < 4; i++) {
+        assert_true(bp_uuid_valid(cu[i].id));
+        assert_int_equal(cu[i].id[14], '7'); /* time-ordered, version 7 */
+        if (i)
+            assert_true(strcmp(cu[i - 1].id, cu[i].id) < 0);
+    }
+    OK(bp_store_custodian_get(f->st, cu[2].id, &got, &f->err));
+    assert_string_equal(got.citizen_id, "001203004005");
+    assert_string_equal(got.commune_id, c.id);
+    bp_custodian_release(&got);
+
+    /* Pledges: an unknown custodian, a stretch leaving the line, an end
+     * before the signing, a marker that is not there: each named. */
+    for (i = 0; i < 4; i++) {
+        pl[i] = pledge_km(cu[i].id, 1000.0 * (double)i, 1000.0 * (double)i + 500);
+        strcpy(pl[i].station_id, s.id);
+    }
+    strcpy(pl[1].custodian_id, ghost);
+    FAILS(bp_store_pledge_put_many(f->st, pl, 4, &f->err), BP_ENOTFOUND,
+          "custodian_id");
+    assert_int_equal(f->err.row, 2);
+    strcpy(pl[1].custodian_id, cu[1].id);
+    pl[2].ended_on = pl[2].signed_on - 1;
+    FAILS(bp_store_pledge_put_many(f->st, pl, 4, &f->err), BP_ERANGE,
+          "ended_on");
+    assert_int_equal(f->err.row, 3);
+    pl[2].ended_on = BP_DATE_NONE;
+    pl[3].to.measure_m = 1e9;
+    FAILS(bp_store_pledge_put_many(f->st, pl, 4, &f->err), BP_ERANGE, "to");
+    assert_int_equal(f->err.row, 4);
+    assert_contains(f->err.message, "leaves the border");
+    pl[3] = pledge_at(cu[3].id, "9999", 0, "9999", 10);
+    FAILS(bp_store_pledge_put_many(f->st, pl, 4, &f->err), BP_ENOTFOUND,
+          "from");
+    assert_int_equal(f->err.row, 4);
+    assert_contains(f->err.message, "9999");
+    counts(f, &ncu, &npl);
+    assert_int_equal(npl, 0);
+
+    /* Inside the caller's transaction: a failed batch takes back only
+     * itself (a savepoint); what the caller wrote before stays. */
+    pl[3] = pledge_at(cu[3].id, "1120", -100, "1120", 250);
+    OK(bp_store_begin(f->st, &f->err));
+    one = cu[0];
+    one.id[0] = '\0';
+    one.name = (char *)"Nông Thị Mai";
+    OK(bp_store_custodian_put(f->st, &one, &f->err));
+    strcpy(pl[0].custodian_id, ghost);
+    FAILS(bp_store_pledge_put_many(f->st, pl, 4, &f->err), BP_ENOTFOUND,
+          "custodian_id");
+    assert_int_equal(f->err.row, 1);
+    strcpy(pl[0].custodian_id, cu[0].id);
+    OK(bp_store_pledge_put_many(f->st, pl, 4, &f->err));
+    OK(bp_store_commit(f->st, &f->err));
+    counts(f, &ncu, &npl);
+    assert_int_equal(ncu, 5);
+    assert_int_equal(npl, 4);
+    /* The marker anchor was resolved: 1120's measure + the offsets. */
+    assert_true(fabs((pl[3].to.measure_m - pl[3].from.measure_m) - 350) <
+                1e-6);
+
+    /* The coverage load sees the batch: kinds and communes by index. */
+    OK(bp_store_cov_load(f->st, &in, &hold, &f->err));
+    assert_int_equal(in.npledges, 4);
+    assert_int_equal(in.ncustodians, 5);
+    for (i = 0; i < in.npledges; i++) {
+        const struct bp_cov_custodian *u =
+            &in.custodians[in.pledges[i].custodian];
+        assert_true(in.pledges[i].custodian < in.ncustodians);
+        assert_int_equal(u->commune, 0);
+        assert_int_equal(u->kind, fabs(in.pledges[i].from_m -
+                                       pl[3].from.measure_m) < 1e-6
+                                      ? BP_COLLECTIVE
+                                      : BP_HOUSEHOLD);
+    }
+    bp_store_cov_release(&hold);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -933,6 +1071,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resurvey, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calibration, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_many_records, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// Bản đồ: the border coloured by coverage (pledged stretches over the line,
+// gaps highlighted), markers with their numbers, km ticks, commune
+// stretches, walked stretches, incidents, road, lights and bamboo, each a
+// GeoJSON layer of /api/v1/layers; layers the server lacks are listed as
+// not available. No background tiles unless a tile URL is set.
+import L from 'leaflet';
+import { useMemo } from 'preact/hooks';
+import { get, type User } from '../api';
+import { tr } from '../i18n';
+import { date, km, today } from '../fmt';
+import { esc, MapView, tileUrl, type MapLayer } from '../components/map';
+import { optional, Page, Spinner, useLoad } from '../components/ui';
+
+type FC = GeoJSON.FeatureCollection;
+const NAMES: Record<string, [string, string]> = {
+  border: ['Đường biên giới', 'Border line'],
+  communes: ['Đoạn của các xã', 'Commune stretches'],
+  pledges: ['Đoạn được ký nhận tự quản', 'Pledged stretches'],
+  gaps: ['Đoạn chưa ai ký nhận', 'Gaps'],
+  walked: ['Đoạn đã tuần tra', 'Walked stretches'],
+  markers: ['Mốc quốc giới', 'Boundary markers'],
+  incidents: ['Vụ việc', 'Incidents'],
+  roads: ['Đường tuần tra', 'Patrol road'],
+  lights: ['Đèn chiếu sáng', 'Lights'],
+  bamboo: ['Lũy tre', 'Bamboo belt'],
+};
+const ORDER = ['border', 'communes', 'pledges', 'gaps', 'walked', 'roads', 'bamboo', 'lights', 'incidents', 'markers'];
+
+function props(f?: GeoJSON.Feature): Record<string, any> {
+  return (f?.properties ?? {}) as Record<string, any>;
+}
+
+function details(title: string, p: Record<string, any>): HTMLElement {
+  const d = document.createElement('div');
+  const rows: string[] = [];
+  const from = p.from_m, to = p.to_m;
+  if (typeof from === 'number' && typeof to === 'number') rows.push(`km ${km(from)} – ${km(to)} (${km(to - from)} km)`);
+  if (typeof p.measure_m === 'number') rows.push(`km ${km(p.measure_m)}`);
+  for (const [k, v] of Object.entries(p)) {
+    if (v === null || v === undefined || typeof v === 'object' || /_m$|^id$|_id$/.test(k)) continue;
+    rows.push(`${esc(k)}: ${esc(/_on$|date/.test(k) ? date(String(v)) : v)}`);
+  }
+  d.innerHTML = `<strong>${esc(title)}</strong><br>${rows.map(esc).join('<br>').replace(/&amp;(lt|gt|amp|quot|#39);/g, '&$1;')}`;
+  return d;
+}
+
+export function MapPage({ user }: { user: User }) {
+  const asOf = today();
+  const st = useLoad(async () => {
+    const out: Record<string, FC | null> = {};
+    await Promise.all(
+      ORDER.map(async (id) => {
+        const path = id === 'walked' ? '/layers/walked' : `/layers/${id}`;
+        try {
+          out[id] = await optional(get<FC>(path, id === 'pledges' || id === 'gaps' ? { as_of: asOf } : id === 'border' ? { tick_km: 5 } : undefined));
+        } catch {
+          out[id] = null;
+        }
+      }),
+    );
+    return out;
+  }, []);
+
+  const layers = useMemo<MapLayer[]>(() => {
+    const d = st.data;
+    if (!d) return [];
+    const pointLayer = (cls: string, r: number) => (_f: GeoJSON.Feature, ll: L.LatLng) => L.circleMarker(ll, { radius: r, className: cls, weight: 2 });
+    const L_: MapLayer[] = [];
+    const add = (id: string, extra: Partial<MapLayer>) => {
+      if (!d[id]) return;
+      L_.push({ id, label: tr(NAMES[id][0], NAMES[id][1]), data: d[id], ...extra });
+    };
+    add('border', {
+      fit: true,
+      style: (f) => (f?.geometry?.type === 'Point' ? {} : { color: '#1a1a1a', weight: 3 }),
+      point: (f, ll) => {
+        const p = props(f);
+        const k = p.km ?? (typeof p.measure_m === 'number' ? p.measure_m / 1000 : null);
+        return L.circleMarker(ll, { radius: 2, color: '#555', className: 'km-tick' }).bindTooltip(k !== null ? `km ${Math.round(k)}` : '', { permanent: true, direction: 'left', className: 'km-label' });
+      },
+      popup: (f) => (f.geometry?.type === 'Point' ? null : details(tr('Đường biên giới', 'Border line'), props(f))),
+    });
+    add('communes', { style: { color: '#6a3d9a', weight: 9, opacity: 0.25 }, popup: (f) => details(props(f).name ?? tr('Xã', 'Commune'), props(f)) });
+    add('pledges', { style: { color: '#0b7a2a', weight: 7, opacity: 0.9 }, popup: (f) => details(tr('Được ký nhận tự quản', 'Pledged'), props(f)) });
+    add('gaps', { style: { color: '#d40000', weight: 9, opacity: 0.95 }, popup: (f) => details(tr('Chưa ai ký nhận', 'Gap'), props(f)) });
+    add('walked', { style: { color: '#0057b8', weight: 4, opacity: 0.9 }, popup: (f) => details(tr('Đã tuần tra', 'Walked'), props(f)) });
+    add('roads', { style: { color: '#8b5a00', weight: 5 }, popup: (f) => details(tr('Đường tuần tra', 'Patrol road'), props(f)) });
+    add('bamboo', { style: { color: '#2e8b57', weight: 5, dashArray: '2 4' }, popup: (f) => details(tr('Lũy tre', 'Bamboo'), props(f)) });
+    add('lights', { style: { color: '#e0a800', weight: 4 }, point: pointLayer('light-pt', 3), popup: (f) => details(tr('Đèn chiếu sáng', 'Lights'), props(f)) });
+    add('incidents', { point: pointLayer('incident-pt', 7), popup: (f) => details(tr('Vụ việc', 'Incident'), props(f)) });
+    add('markers', {
+      point: (f, ll) => {
+        const p = props(f);
+        return L.circleMarker(ll, { radius: 2.5, color: '#000', fillColor: p.pledged === false ? '#d40000' : '#fff', fillOpacity: 1, weight: 1.5, className: 'marker-pt' })
+          .bindTooltip(String(p.number ?? ''), { permanent: true, direction: 'right', className: 'marker-label' });
+      },
+      popup: (f) => details(`${tr('Mốc', 'Marker')} ${props(f).number ?? ''}`, props(f)),
+    });
+    return L_;
+  }, [st.data]);
+
+  const missing = st.data ? ORDER.filter((id) => !st.data![id]) : [];
+  return (
+    <Page title={tr('Bản đồ', 'Map')}>
+      {st.loading && <Spinner label={tr('Đang tải các lớp bản đồ…', 'Loading map layers…')} />}
+      <div class="legend map-legend">
+        <span class="key k-border">{tr('Đường biên giới', 'Border')}</span>
+        <span class="key k-pledged">{tr('Được ký nhận', 'Pledged')}</span>
+        <span class="key k-gap">{tr('Chưa ai ký nhận', 'Gap')}</span>
+        <span class="key k-walked">{tr('Đã tuần tra', 'Walked')}</span>
+        <span class="key k-marker">{tr('Mốc', 'Marker')}</span>
+      </div>
+      <MapView layers={layers} testid="map" />
+      {missing.length > 0 && (
+        <p class="muted small" data-testid="layers-missing">
+          {tr('Chưa có dữ liệu', 'Not available')}: {missing.map((id) => tr(NAMES[id][0], NAMES[id][1])).join(', ')}
+        </p>
+      )}
+      {!tileUrl() && <p class="muted small">{tr('Bản đồ không dùng nền (không cần Internet). Có thể thêm nền bản đồ trong Cài đặt.', 'No background tiles (works offline). A tile source can be set in Settings.')}</p>}
+      {user.role === 'viewer' && <p class="muted small">{tr('Người xem chỉ thấy số liệu tổng hợp.', 'Viewers see aggregates only.')}</p>}
+    </Page>
+  );
+}
