@@ -197,7 +197,7 @@ static int read_patrol(struct sqlite_store *s, sqlite3_stmt *st,
 {
     sqlite3_stmt *m = NULL;
     struct bp_spanset sp;
-    sqlite3_int64 prid = sqlite3_column_int64(st, 12);
+    sqlite3_int64 prid = sqlite3_column_int64(st, 13);
     size_t cap = 0;
     int rc = 0, step;
 
@@ -214,7 +214,7 @@ static int read_patrol(struct sqlite_store *s, sqlite3_stmt *st,
     p->duration_s = sqlite3_column_double(st, 9);
     p->farthest_m = sqlite3_column_double(st, 10);
     /* total() of the flags is not their union; recomputed below. */
-    p->verified = p->ntracks > 0 && sqlite3_column_int64(st, 11) == 0;
+    p->verified = p->ntracks > 0 && sqlite3_column_int64(st, 12) == 0;
     rc = prep(s,
               "SELECT c.id FROM patrol_member m JOIN custodian c ON "
               "c.rid = m.custodian WHERE m.patrol = ?1 ORDER BY c.name",
