@@ -185,6 +185,12 @@ unsigned bp__policy_record(const struct principal *who, int kind_scoped,
  * all are; 0, 404 (none in scope: as if absent) or 403. Viewers: 403. */
 unsigned bp__policy_multi(const struct principal *who,
                           const char *const *communes, size_t n, int write);
+/* Campaign records (province-wide): admins read and change; station and
+ * commune users read, and change only kinds with `local_write` whose
+ * `commune_id` is in their scope (NULL: not known yet, asked before the
+ * body is read); viewers: 403. 0, 401 or 403. */
+unsigned bp__policy_campaign(const struct principal *who, int local_write,
+                             const char *commune_id, int write);
 /* 1 when names, phones and ID numbers of households may be shown. */
 int bp__policy_personal(const struct principal *who);
 /* Fill who->communes for station and commune users. */
@@ -247,6 +253,20 @@ void h_incident_create(struct req *r);
 void h_incident_update(struct req *r);
 void h_layer_walked(struct req *r);
 void h_layer_incidents(struct req *r);
+
+/* ---- the campaign (server_campaign.c) ---- */
+enum camp_kind { CK_CAMPAIGN = 0, CK_DONOR, CK_DONATION, CK_EXPENSE, CK_ROAD,
+                 CK_PROGRESS, CK_BAMBOO, CK_BCHECK, CK_LIGHT, CK_LCHECK,
+                 CK_EVENT, CK_AWARD, CK_N };
+void h_camp_list(struct req *r);     /* arg: the kind */
+void h_camp_get(struct req *r);
+void h_camp_create(struct req *r);
+void h_camp_update(struct req *r);
+void h_camp_children(struct req *r); /* checks, progress of {id} */
+void h_ledger(struct req *r);
+void h_road_progress(struct req *r);
+void h_award_suggest(struct req *r);
+void h_camp_layer(struct req *r);    /* arg: CK_ROAD, CK_LIGHT, CK_BAMBOO */
 
 /* ---- the review report (server_report.c) ---- */
 void h_report_review(struct req *r);

@@ -86,6 +86,24 @@ unsigned bp__policy_multi(const struct principal *who,
     return write && inside < n ? 403 : 0;
 }
 
+unsigned bp__policy_campaign(const struct principal *who, int local_write,
+                             const char *commune_id, int write)
+{
+    if (!who->authed)
+        return 401;
+    if (who->role == BP_ROLE_ADMIN)
+        return 0;
+    if (who->role == BP_ROLE_VIEWER)
+        return 403;
+    if (!write)
+        return 0;
+    if (!local_write)
+        return 403;
+    if (!commune_id)
+        return 0;
+    return in_scope(who, commune_id) ? 0 : 403;
+}
+
 int bp__policy_personal(const struct principal *who)
 {
     return who->authed && who->role != BP_ROLE_VIEWER;

@@ -27,6 +27,17 @@
         {"POST", "/api/v1/" plural "/{id}/end", h_rec_end, PERM_RECORDS, K,  \
          "End one of " what " (records are never deleted)"}
 
+/* The rows of a campaign record kind: list, create, get, update. */
+#define CAMP_ROUTES(plural, K, what)                                         \
+    {"GET", "/api/v1/" plural, h_camp_list, PERM_RECORDS, K,                 \
+     "List " what},                                                          \
+        {"POST", "/api/v1/" plural, h_camp_create, PERM_RECORDS, K,          \
+         "Create one of " what " (money: whole đồng as JSON integers)"},     \
+        {"GET", "/api/v1/" plural "/{id}", h_camp_get, PERM_RECORDS, K,      \
+         "Get one of " what},                                                \
+        {"PATCH", "/api/v1/" plural "/{id}", h_camp_update, PERM_RECORDS, K, \
+         "Change some fields of one of " what}
+
 #define CSV_ROUTES(plural, X, readperm)                                      \
     {"GET", "/api/v1/" plural ".csv", h_export_csv, readperm, X,             \
      "Export " plural " as CSV (UTF-8 with BOM)"},                           \
@@ -75,6 +86,12 @@ const struct route bp__routes[] = {
      "GeoJSON map layer: stretches walked by patrols ?from=&to="},
     {"GET", "/api/v1/layers/incidents", h_layer_incidents, PERM_VIEW, 0,
      "GeoJSON map layer: incidents (viewers: kind, time, status only)"},
+    {"GET", "/api/v1/layers/roads", h_camp_layer, PERM_VIEW, CK_ROAD,
+     "GeoJSON map layer: road projects of the campaign"},
+    {"GET", "/api/v1/layers/lights", h_camp_layer, PERM_VIEW, CK_LIGHT,
+     "GeoJSON map layer: lights along the patrol road (working_now)"},
+    {"GET", "/api/v1/layers/bamboo", h_camp_layer, PERM_VIEW, CK_BAMBOO,
+     "GeoJSON map layer: bamboo belt plantings"},
     {"GET", "/api/v1/layers/{id}", h_layer, PERM_VIEW, 0,
      "GeoJSON map layer: border (km ticks), markers, pledges, gaps"},
     {"GET", "/api/v1/patrols", h_patrol_list, PERM_RECORDS, 0,
@@ -113,6 +130,38 @@ const struct route bp__routes[] = {
     {"GET", "/api/v1/reports/review", h_report_review, PERM_VIEW, 0,
      "The review report ?from=&to=&commune=|station=&format=pdf|html|csv|"
      "json&lang=vi|en"},
+    CAMP_ROUTES("campaigns", CK_CAMPAIGN, "campaigns (name, period, goals)"),
+    CAMP_ROUTES("donors", CK_DONOR, "donors (anonymous: hidden in public)"),
+    CAMP_ROUTES("donations", CK_DONATION,
+                "donations: promises and receipts (cash, in kind, labour)"),
+    CAMP_ROUTES("expenses", CK_EXPENSE,
+                "expenses (never more than the cash balance)"),
+    {"GET", "/api/v1/roads/progress", h_road_progress, PERM_VIEW, 0,
+     "Road progress per project, commune and overall, cost per km "
+     "?as_of="},
+    CAMP_ROUTES("roads", CK_ROAD, "road projects"),
+    {"GET", "/api/v1/roads/{id}/progress", h_camp_children, PERM_RECORDS,
+     CK_PROGRESS, "Progress entries of a road project"},
+    {"POST", "/api/v1/roads/{id}/progress", h_camp_create, PERM_RECORDS,
+     CK_PROGRESS, "Record a stretch built (from_m, to_m, date)"},
+    CAMP_ROUTES("bamboo", CK_BAMBOO, "bamboo belt plantings"),
+    {"GET", "/api/v1/bamboo/{id}/checks", h_camp_children, PERM_RECORDS,
+     CK_BCHECK, "Survival checks of a planting"},
+    {"POST", "/api/v1/bamboo/{id}/checks", h_camp_create, PERM_RECORDS,
+     CK_BCHECK, "Record a survival check (date, alive)"},
+    CAMP_ROUTES("lights", CK_LIGHT, "lights along the patrol road"),
+    {"GET", "/api/v1/lights/{id}/checks", h_camp_children, PERM_RECORDS,
+     CK_LCHECK, "Checks of a light"},
+    {"POST", "/api/v1/lights/{id}/checks", h_camp_create, PERM_RECORDS,
+     CK_LCHECK, "Record a check of a light (date, working)"},
+    CAMP_ROUTES("events", CK_EVENT, "3 March activities (commune, year)"),
+    {"GET", "/api/v1/awards/suggest", h_award_suggest, PERM_RECORDS, 0,
+     "Suggested custodians for the next commendations ?as_of=&min_years="
+     "&min_km=&min_event_years="},
+    CAMP_ROUTES("awards", CK_AWARD, "commendations"),
+    {"GET", "/api/v1/ledger", h_ledger, PERM_VIEW, 0,
+     "The campaign's ledger ?campaign=; ?public=1: the public view "
+     "(anonymous donors unnamed), the only view for viewers"},
     {"GET", "/api/v1/users", h_users_list, PERM_ADMIN, 0, "Users"},
     {"POST", "/api/v1/users", h_users_create, PERM_ADMIN, 0,
      "Create a user (a password is generated when none is given)"},
