@@ -145,6 +145,9 @@ try {
   ok('map draws the border and layers', paths > 10, paths, '> 10');
   const tiles = await page.locator('[data-testid=map] .leaflet-tile').count();
   eq('map uses no background tiles by default', tiles, 0);
+  const nLights = ((await api(page, '/layers/lights')).body?.features ?? []).length;
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=map] path.light-pt').length === n, nLights, { timeout: 5000 }).catch(() => {});
+  eq('map draws every light of the campaign layer', await page.locator('[data-testid=map] path.light-pt').count(), nLights);
   const labels = await page.locator('.marker-label').count();
   ok('markers labelled with their numbers', labels > 50, labels, '> 50');
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -307,20 +310,68 @@ try {
     const imported = patrol.track_list?.[0] ?? {};
     ok('the track walked about 3 km', imported.walked_m > 2500 && imported.walked_m < 4000, imported.walked_m, '2500..4000 m');
     eq('walked km shown = the track\'s walked km in the API', (await page.textContent('[data-testid=gpx-result] [data-testid=walked-km]')).trim(), `${kmVi(imported.walked_m)} km`);
-    if (Math.abs(patrol.walked_m - imported.walked_m) > 1) console.log(`note: GET /patrols/${pid} says walked_m ${patrol.walked_m}, the import said ${imported.walked_m}`);
+    ok('GET /patrols/{id} walked_m = the upload\'s walked_m (±1 m)', Math.abs(patrol.walked_m - imported.walked_m) <= 1, patrol.walked_m, imported.walked_m);
     await shot(page, 'patrols');
     await page.click('[data-testid=gpx-result] a');
     await page.waitForSelector('[data-testid=patrol-map] .leaflet-overlay-pane path');
-    eq('patrol detail shows walked km', (await page.textContent('dl.facts [data-testid=walked-km]')).trim(), `${kmVi(patrol.walked_m)} km`);
+    eq('patrol detail shows the upload\'s walked km', (await page.textContent('dl.facts [data-testid=walked-km]')).trim(), `${kmVi(imported.walked_m)} km`);
     await shot(page, 'patrol-detail');
   }
 
+  // --- campaign: the ledger's totals equal GET /api/v1/ledger, in đồng
+  const vndVi = (x) => `${group(String(Math.round(x)), '.')} đ`;
+  const ledger = await api(page, '/ledger');
+  eq('ledger API status', ledger.status, 200);
+  await goPage(page, 'campaign', '[data-testid=ledger-received]');
+  for (const [id, v] of [['promised', ledger.body.total.promised_vnd], ['received', ledger.body.total.received_vnd], ['spent', ledger.body.total.spent_vnd],
+    ['balance', ledger.body.balance_vnd], ['outstanding', ledger.body.outstanding_vnd]])
+    eq(`campaign page ledger ${id} = API`, (await page.textContent(`[data-testid=ledger-${id}]`)).trim(), vndVi(v));
+  const cbars = await page.$$eval('.bar .fill', (els) => els.map((e) => parseFloat(e.style.width)));
+  ok('campaign bars never beyond 100%', cbars.length > 0 && cbars.every((w) => w >= 0 && w <= 100), cbars, '0..100');
+  const prog = (await api(page, '/roads/progress')).body;
+  await page.click('.tabs button[data-tab=roads]');
+  await page.waitForSelector('[data-testid=road-progress]');
+  eq('one progress bar per road project, plus the total', await page.locator('[data-testid=road-progress] .progress').count(), prog.roads.length + 1);
+  await page.click('.tabs button[data-tab=public]');
+  await page.waitForSelector('[data-testid=ledger-public] [data-testid=ledger-received]');
+  eq('public ledger received = API', (await page.textContent('[data-testid=ledger-public] [data-testid=ledger-received]')).trim(), vndVi(ledger.body.total.received_vnd));
+
+  // --- report: a PDF downloaded with its type; a bad period names the field
+  await goPage(page, 'reports', '[data-testid=report-form]');
+  await page.fill('[data-testid=report-from]', '2024-03-03');
+  await page.fill('[data-testid=report-to]', '2023-03-03');
+  await page.click('[data-testid=report-make]');
+  await page.waitForSelector('[data-testid=report-form] .field.bad .field-error');
+  const rerr = await page.textContent('[data-testid=report-form] .field.bad .field-error');
+  ok('report: from after to is named against "Từ ngày"', rerr.startsWith('Từ ngày:'), rerr, 'Từ ngày: …');
+  await page.fill('[data-testid=report-from]', '2019-03-03');
+  await page.fill('[data-testid=report-to]', '2024-03-03');
+  const [resp, dl] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/reports/review'), { timeout: 60000 }),
+    page.waitForEvent('download', { timeout: 60000 }),
+    page.click('[data-testid=report-make]'),
+  ]);
+  eq('report response status', resp.status(), 200);
+  eq('report response is a PDF', resp.headers()['content-type'], 'application/pdf');
+  const pdf = await resp.body();
+  ok('report PDF is not empty and starts with %PDF', pdf.length > 1000 && pdf.subarray(0, 5).toString() === '%PDF-', pdf.length, '> 1000 bytes, %PDF-');
+  eq('report downloaded under the server\'s file name', dl.suggestedFilename(), 'bao-cao-so-ket-2019-03-03-2024-03-03.pdf');
+  await page.waitForSelector('[data-testid=report-done]');
+  await shot(page, 'report');
+
+  // --- the diagram shows the campaign lanes
+  await goPage(page, 'diagram', '.diagram-svg [data-lane=road]');
+  for (const lane of ['road', 'lights', 'bamboo'])
+    ok(`diagram lane ${lane} has items`, Number(await page.getAttribute(`[data-lane=${lane}]`, 'data-count')) > 0, await page.getAttribute(`[data-lane=${lane}]`, 'data-count'), '> 0');
+
   // --- other pages render (or say "not available")
-  for (const [route, name] of [['markers', 'markers'], ['incidents', 'incidents'], ['campaign', 'campaign'], ['models', 'models'], ['events', 'events'], ['awards', 'awards'], ['reports', 'reports'], ['admin', 'admin']]) {
+  for (const [route, name] of [['markers', 'markers'], ['incidents', 'incidents'], ['campaign', 'campaign'], ['models', 'models'], ['events', 'events'], ['awards', 'awards'], ['admin', 'admin']]) {
     await goPage(page, route, 'h1#page-title');
     await page.waitForFunction(() => !document.querySelector('.spinner'), null, { timeout: 15000 }).catch(() => {});
     const err = await page.locator('.error').count();
     eq(`page ${route} shows no error`, err, 0);
+    if (['campaign', 'models', 'events', 'awards'].includes(route))
+      eq(`page ${route} is not "not available"`, await page.locator('[data-testid=not-available]').count(), 0);
     await shot(page, name);
   }
   const audit = await page.locator('[data-testid=audit] tbody tr').count();
@@ -382,6 +433,11 @@ try {
     eq('viewer cannot open a household', (await v.page.textContent('h1#page-title')).trim(), 'Không có quyền');
     await goPage(v.page, 'diagram', '.diagram-svg [data-lane=pledges]');
     ok('viewer sees pledged stretches on the diagram', Number(await v.page.getAttribute('[data-lane=pledges]', 'data-count')) > 0, await v.page.getAttribute('[data-lane=pledges]', 'data-count'), '> 0');
+    const pub = await api(v.page, '/ledger?public=1');
+    eq('viewer may not read the full ledger', (await api(v.page, '/ledger')).status, 403);
+    await goPage(v.page, 'campaign', '[data-testid=ledger-public] [data-testid=ledger-received]');
+    eq('viewer sees the public ledger = API', (await v.page.textContent('[data-testid=ledger-public] [data-testid=ledger-received]')).trim(), `${group(String(pub.body.total.received_vnd), '.')} đ`);
+    eq('viewer campaign page shows no error', await v.page.locator('.error').count(), 0);
     await v.ctx.close();
   }
 

@@ -3,7 +3,7 @@
 // cookie plus a CSRF token echoed in X-CSRF-Token on every state-changing
 // request), lists with cursors, and errors read from application/problem+json
 // into ApiError with the failing request and each field's detail.
-import { tr } from './i18n';
+import { lang, tr } from './i18n';
 
 export const BASE = '/api/v1';
 
@@ -18,17 +18,23 @@ export class ApiError extends Error {
   detail: string;
   errors: FieldError[];
   what: string;
-  constructor(what: string, status: number, title: string, detail: string, errors: FieldError[]) {
+  /** The problem's type URI ("…/problems/no-route"), or "" when not given. */
+  type: string;
+  constructor(what: string, status: number, title: string, detail: string, errors: FieldError[], type = '') {
     super(`${what}: ${status} ${title}${detail ? ` — ${detail}` : ''}`);
     this.what = what;
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.type = type;
   }
-  /** The route does not exist on this server (yet): a "not available" state. */
+  /**
+   * The route does not exist on this server (yet): a "not available" state.
+   * A 404 about a record ("no such commune") is an error, not this.
+   */
   get missing(): boolean {
-    return this.status === 404 || this.status === 501;
+    return this.status === 501 || (this.status === 404 && (!this.type || /\/no-route$/.test(this.type)));
   }
 }
 
@@ -80,13 +86,15 @@ async function problem(what: string, res: Response): Promise<ApiError> {
   let title = res.statusText || `HTTP ${res.status}`;
   let detail = '';
   let errors: FieldError[] = [];
+  let type = '';
   try {
     const text = await res.text();
     if (text) {
       const j = JSON.parse(text);
       if (j && typeof j === 'object') {
-        title = j.title ?? title;
+        title = (lang() === 'en' ? (j.title_en ?? j.title) : j.title) ?? title;
         detail = j.detail ?? '';
+        type = typeof j.type === 'string' ? j.type : '';
         if (Array.isArray(j.errors))
           errors = j.errors.map((e: Record<string, unknown>) => ({
             field: String(e.field ?? e.pointer ?? ''),
@@ -97,7 +105,7 @@ async function problem(what: string, res: Response): Promise<ApiError> {
   } catch {
     /* not JSON: keep the status text */
   }
-  return new ApiError(what, res.status, title, detail, errors);
+  return new ApiError(what, res.status, title, detail, errors, type);
 }
 
 export async function request<T = unknown>(method: string, path: string, body?: unknown, params?: Params): Promise<T> {
@@ -246,4 +254,71 @@ export function upload<T = unknown>(path: string, file: File, onProgress: (f: nu
       x.send(file);
     }
   });
+}
+
+export interface Downloaded {
+  blob: Blob;
+  type: string;
+  filename: string;
+}
+
+/**
+ * GET a file (a report) with its progress: `onProgress(received, total)`
+ * is called as the body arrives (`total` null when the server does not say
+ * how long it is). Errors are read from application/problem+json like any
+ * request's. The file's name comes from Content-Disposition.
+ */
+export async function download(path: string, params: Params, onProgress: (received: number, total: number | null) => void, signal?: AbortSignal): Promise<Downloaded> {
+  const url = `${BASE}${path}${qs(params)}`;
+  const what = `GET ${BASE}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: 'same-origin', signal, headers: { Accept: '*/*' } });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(what, 0, tr('Không kết nối được máy chủ', 'Cannot reach the server'), '', []);
+  }
+  if (!res.ok) {
+    const e = await problem(what, res);
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw e;
+  }
+  const len = Number(res.headers.get('Content-Length'));
+  const total = Number.isFinite(len) && len > 0 ? len : null;
+  const type = res.headers.get('Content-Type') ?? 'application/octet-stream';
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);
+  const filename = m ? decodeURIComponent(m[1]) : (path.split('/').pop() ?? 'download');
+  const parts: BlobPart[] = [];
+  let received = 0;
+  onProgress(0, total);
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      received += value.byteLength;
+      onProgress(received, total);
+    }
+  } else {
+    const b = await res.arrayBuffer();
+    parts.push(b);
+    received = b.byteLength;
+    onProgress(received, total);
+  }
+  return { blob: new Blob(parts, { type }), type, filename };
+}
+
+/** Hand a downloaded file to the browser as a download. */
+export function saveFile(d: Downloaded): void {
+  const u = URL.createObjectURL(d.blob);
+  const a = document.createElement('a');
+  a.href = u;
+  a.download = d.filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(u), 60000);
 }

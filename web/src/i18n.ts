@@ -72,6 +72,18 @@ const FIELDS: Record<string, [string, string]> = {
   amount: ['Số tiền', 'Amount'],
   role: ['Vai trò', 'Role'],
   body: ['Nội dung yêu cầu', 'Request body'],
+  format: ['Định dạng', 'Format'],
+  lang: ['Ngôn ngữ', 'Language'],
+  commune: ['Xã', 'Commune'],
+  station: ['Đồn Biên phòng', 'Station'],
+  amount_vnd: ['Số tiền', 'Amount'],
+  donor_id: ['Nhà hảo tâm', 'Donor'],
+  campaign_id: ['Đợt vận động', 'Campaign'],
+  road_id: ['Dự án đường', 'Road project'],
+  labour_days: ['Ngày công', 'Labour days'],
+  receipt_no: ['Số phiếu thu', 'Receipt number'],
+  purpose: ['Nội dung chi', 'Purpose'],
+  on: ['Ngày', 'Date'],
 };
 
 /** The field's name in the current language ("citizen_id" → "Số CCCD/CMND"). */

@@ -30,6 +30,28 @@ async function listOrNull(path: string, params?: Record<string, string>): Promis
   return r === null ? null : itemsOf<Rec>(r);
 }
 
+/** Campaign records (roads, lights, bamboo): from the map layer's
+ *  properties, which every role may read; null when the server lacks it. */
+async function layerRecords(id: string): Promise<Rec[] | null> {
+  const r = await optional(get<Rec>(`/layers/${id}`));
+  return r === null ? null : itemsOf<Rec>(r.features ?? []).map((f) => (f.properties ?? {}) as Rec);
+}
+
+/** A road along the line is a stretch; a path off the line is a point
+ *  where it leaves the line. */
+function roadItems(list: Rec[] | null): DItem[] {
+  if (!list) return [];
+  const out: DItem[] = [];
+  for (const r of list) {
+    const a = measure(r, 'from'), b = measure(r, 'to');
+    if (!Number.isFinite(a)) continue;
+    if (r.kind !== 'path' && Number.isFinite(b) && b !== a)
+      out.push({ from: Math.min(a, b), to: Math.max(a, b), cls: 'road', label: r.name, title: `${r.name ?? ''}: km ${km(Math.min(a, b))} – ${km(Math.max(a, b))}` });
+    else out.push({ from: a, cls: 'road', label: r.name, title: `${r.name ?? ''} — km ${km(a)}` });
+  }
+  return out;
+}
+
 export interface LaneData {
   length: number;
   lanes: Lane[];
@@ -43,9 +65,9 @@ export async function loadLanes(asOf: string, user: User): Promise<LaneData> {
     markers(),
     listOrNull('/gaps', { as_of: asOf }),
     optional(get<Rec>('/layers/walked')).then((r) => (r ? itemsOf<Rec>(r) : null)).catch(() => null),
-    listOrNull('/roads').catch(() => null),
-    listOrNull('/lights').catch(() => null),
-    listOrNull('/bamboo').catch(() => null),
+    layerRecords('roads').catch(() => null),
+    layerRecords('lights').catch(() => null),
+    layerRecords('bamboo').catch(() => null),
   ]);
   let pledges: Rec[] | null = null;
   if (user.role !== 'viewer') {
@@ -72,9 +94,9 @@ export async function loadLanes(asOf: string, user: User): Promise<LaneData> {
     },
     { id: 'gaps', label: tr('Chưa ký nhận', 'Gaps'), items: spansOf(gaps, 'gap'), missing: gaps === null },
     { id: 'patrols', label: tr('Tuần tra', 'Patrols'), items: spansOf(walked, 'walked'), missing: walked === null },
-    { id: 'road', label: tr('Đường t.tra', 'Road'), items: spansOf(roads, 'road', (r) => r.name), missing: roads === null },
-    { id: 'lights', label: tr('Đèn', 'Lights'), items: spansOf(lights, 'lights'), missing: lights === null },
-    { id: 'bamboo', label: tr('Lũy tre', 'Bamboo'), items: spansOf(bamboo, 'bamboo'), missing: bamboo === null },
+    { id: 'road', label: tr('Đường t.tra', 'Road'), items: roadItems(roads), missing: roads === null },
+    { id: 'lights', label: tr('Đèn', 'Lights'), items: spansOf(lights, 'lights', () => '').map((i) => ({ ...i, label: undefined, title: `${tr('Đèn', 'Light')} — ${i.title}` })), missing: lights === null },
+    { id: 'bamboo', label: tr('Lũy tre', 'Bamboo'), items: spansOf(bamboo, 'bamboo', (r) => (r.clumps ? `${r.clumps} ${tr('khóm', 'clumps')}` : '')), missing: bamboo === null },
   ];
   return { length: cov.total.length_m, lanes, pledgeSpans };
 }

@@ -15,7 +15,9 @@ import { DiagramPage } from './pages/diagram';
 import { CustodianDetail, CustodianForm, Custodians } from './pages/custodians';
 import { PledgePage } from './pages/pledge';
 import { PatrolDetail, Patrols } from './pages/patrols';
-import { AwardsPage, CampaignPage, EventsPage, IncidentsPage, MarkersPage, ModelsPage, ReportsPage } from './pages/more';
+import { IncidentsPage, MarkersPage } from './pages/more';
+import { AwardsPage, CampaignPage, EventsPage, ModelsPage } from './pages/campaign';
+import { ReportsPage } from './pages/reports';
 import { AdminPage } from './pages/admin';
 import { SettingsPage } from './pages/settings';
 
@@ -41,7 +43,7 @@ export const NAV: NavItem[] = [
   { path: 'incidents', vi: 'Vụ việc', en: 'Incidents', roles: RECORDS },
   { path: 'campaign', vi: 'Vận động', en: 'Campaign', roles: ALL },
   { path: 'models', vi: 'Mô hình', en: 'Models', roles: ALL },
-  { path: 'events', vi: 'Ngày 3/3', en: '3 March', roles: ALL },
+  { path: 'events', vi: 'Ngày 3/3', en: '3 March', roles: RECORDS },
   { path: 'awards', vi: 'Khen thưởng', en: 'Commendations', roles: RECORDS },
   { path: 'reports', vi: 'Báo cáo', en: 'Reports', roles: ALL },
   { path: 'admin', vi: 'Quản trị', en: 'Administration', roles: ['admin'] },

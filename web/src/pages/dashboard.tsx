@@ -27,8 +27,15 @@ export function Dashboard({ user }: { user: User }) {
   const cov = useLoad(() => coverage(asOf), [asOf]);
   const to = Number(asOf.slice(0, 4)) || new Date().getFullYear();
   const hist = useLoad(async () => itemsOf<Rec>(await get('/coverage/history', { from: to - 5, to, on: `${asOf.slice(8, 10)}/${asOf.slice(5, 7)}` })), [asOf]);
-  const ledger = useLoad(() => optional(get<Rec>('/ledger')), []);
-  const roads = useLoad(() => optional(get<Rec>('/roads')), []);
+  // the public view: the same totals, and every role may read it
+  const ledger = useLoad(async () => {
+    const l = await optional(get<Rec>('/ledger', { public: 1 }));
+    if (!l || user.role === 'viewer') return l;
+    const cs = itemsOf<Rec>(await get('/campaigns').catch(() => []));
+    const c = cs.find((x) => x.id === l.campaign_id);
+    return c ? { ...l, goal_vnd: c.goal_vnd, goal_road_m: c.goal_road_m } : l;
+  }, []);
+  const roads = useLoad(() => optional(get<Rec>('/roads/progress')), []);
   const overdue = useLoad(() => optional(get<Rec>('/overdue', { as_of: asOf })), [asOf]);
   const incidents = useLoad(
     () => (user.role === 'viewer' ? Promise.resolve(null) : optional(get<Rec>('/incidents', { limit: 500 }))),
@@ -156,18 +163,14 @@ function CampaignBars({ ledger, roads, loading, error }: { ledger: Rec | null | 
   if (!ledger && !roads) return <NotAvailable />;
   const bars = [];
   if (ledger) {
-    const campaigns = itemsOf<Rec>(ledger.campaigns ?? ledger.items ?? [ledger]);
-    for (const c of campaigns) {
-      const received = c.received ?? c.received_vnd ?? c.cash_received ?? 0;
-      const goal = c.goal ?? c.goal_vnd ?? c.target_vnd ?? 0;
-      bars.push(<Progress label={`${c.name ?? tr('Đợt vận động', 'Campaign')} — ${tr('đã nhận', 'received')}`} value={received} goal={goal} fmt={vnd} />);
-    }
+    // a goal the server does not give (viewers) is shown as "no goal set"
+    bars.push(<Progress label={`${ledger.campaign ?? tr('Đợt vận động', 'Campaign')} — ${tr('đã nhận', 'received')}`} value={ledger.total?.received_vnd ?? 0} goal={ledger.goal_vnd} fmt={vnd} />);
+    if (ledger.goal_road_m && roads?.total)
+      bars.push(<Progress label={tr('Đường tuần tra đã làm so với mục tiêu', 'Patrol road built against the goal')} value={roads.total.built_m ?? 0} goal={ledger.goal_road_m} fmt={kmU} />);
   }
   if (roads) {
-    for (const r of itemsOf<Rec>(roads)) {
-      const built = r.built_m ?? r.done_m ?? 0;
-      const goal = r.planned_m ?? r.length_m ?? r.goal_m ?? 0;
-      bars.push(<Progress label={`${r.name ?? tr('Đường tuần tra', 'Patrol road')} — ${tr('đã làm', 'built')}`} value={built} goal={goal} fmt={kmU} />);
+    for (const r of itemsOf<Rec>(roads.roads ?? [])) {
+      bars.push(<Progress label={`${r.name ?? tr('Đường tuần tra', 'Patrol road')} — ${tr('đã làm', 'built')}`} value={r.built_m ?? 0} goal={r.planned_m} fmt={kmU} />);
     }
   }
   return <div class="bars">{bars.length ? bars : <NotAvailable what={tr('chưa có đợt vận động nào.', 'no campaign yet.')} />}</div>;

@@ -8,7 +8,7 @@ import L from 'leaflet';
 import { useMemo } from 'preact/hooks';
 import { get, type User } from '../api';
 import { tr } from '../i18n';
-import { date, km, today } from '../fmt';
+import { date, km, num, today, vnd } from '../fmt';
 import { esc, MapView, tileUrl, type MapLayer } from '../components/map';
 import { optional, Page, Spinner, useLoad } from '../components/ui';
 
@@ -42,6 +42,40 @@ function details(title: string, p: Record<string, any>): HTMLElement {
     rows.push(`${esc(k)}: ${esc(/_on$|date/.test(k) ? date(String(v)) : v)}`);
   }
   d.innerHTML = `<strong>${esc(title)}</strong><br>${rows.map(esc).join('<br>').replace(/&amp;(lt|gt|amp|quot|#39);/g, '&$1;')}`;
+  return d;
+}
+
+/** Popups of the campaign layers, in words rather than field names. */
+function campaignDetails(kind: 'roads' | 'bamboo' | 'lights', p: Record<string, any>): HTMLElement {
+  const rows: string[] = [];
+  const m = (a: any) => (a && typeof a.measure_m === 'number' ? a.measure_m : NaN);
+  const a = m(p.from), b = m(p.to);
+  const where = (x: any) => (x?.marker ? `${tr('mốc', 'marker')} ${x.marker}${x.offset_m ? ` ${x.offset_m > 0 ? '+' : '−'} ${Math.abs(Math.round(x.offset_m))} m` : ''}` : '');
+  let title = '';
+  if (kind === 'roads') {
+    title = p.name ?? tr('Đường tuần tra', 'Patrol road');
+    if (p.kind === 'path') rows.push(`${tr('Đường nhánh từ', 'Path from')} ${where(p.from) || `km ${km(a)}`}`);
+    else if (Number.isFinite(a) && Number.isFinite(b)) rows.push(`km ${km(Math.min(a, b))} – ${km(Math.max(a, b))}`);
+    if (typeof p.planned_m === 'number') rows.push(`${tr('Kế hoạch', 'Planned')}: ${km(p.planned_m)} km`);
+    if (p.budget_vnd) rows.push(`${tr('Dự toán', 'Budget')}: ${vnd(p.budget_vnd)}`);
+    if (p.starts_on) rows.push(`${tr('Khởi công', 'Started')}: ${date(p.starts_on)}`);
+    rows.push(p.finished_on ? `${tr('Hoàn thành', 'Finished')}: ${date(p.finished_on)}` : tr('Đang thi công', 'Under construction'));
+  } else if (kind === 'bamboo') {
+    title = tr('Lũy tre biên giới', 'Bamboo belt');
+    if (Number.isFinite(a) && Number.isFinite(b)) rows.push(`km ${km(Math.min(a, b))} – ${km(Math.max(a, b))} (${km(Math.abs(b - a))} km)`);
+    rows.push(`${tr('Số khóm', 'Clumps')}: ${num(p.clumps)}`);
+    if (p.households) rows.push(`${tr('Số hộ tham gia', 'Households')}: ${num(p.households)}`);
+    if (p.planted_on) rows.push(`${tr('Ngày trồng', 'Planted')}: ${date(p.planted_on)}`);
+  } else {
+    title = tr('Đèn chiếu sáng đường tuần tra', 'Patrol-road light');
+    if (typeof p.measure_m === 'number') rows.push(`km ${km(p.measure_m)}`);
+    rows.push(({ solar: tr('Năng lượng mặt trời', 'Solar'), grid: tr('Điện lưới', 'Grid') } as Record<string, string>)[p.kind] ?? tr('Loại khác', 'Other kind'));
+    if (p.installed_on) rows.push(`${tr('Ngày lắp', 'Installed')}: ${date(p.installed_on)}`);
+    if (p.funder) rows.push(`${tr('Nơi tài trợ', 'Funded by')}: ${p.funder}`);
+    rows.push((p.working_now ?? p.working) ? tr('Đang hoạt động', 'Working') : tr('Đang hỏng', 'Not working'));
+  }
+  const d = document.createElement('div');
+  d.innerHTML = `<strong>${esc(title)}</strong><br>${rows.map((r) => esc(r)).join('<br>')}`;
   return d;
 }
 
@@ -85,9 +119,16 @@ export function MapPage({ user }: { user: User }) {
     add('pledges', { style: { color: '#0b7a2a', weight: 7, opacity: 0.9 }, popup: (f) => details(tr('Được ký nhận tự quản', 'Pledged'), props(f)) });
     add('gaps', { style: { color: '#d40000', weight: 9, opacity: 0.95 }, popup: (f) => details(tr('Chưa ai ký nhận', 'Gap'), props(f)) });
     add('walked', { style: { color: '#0057b8', weight: 4, opacity: 0.9 }, popup: (f) => details(tr('Đã tuần tra', 'Walked'), props(f)) });
-    add('roads', { style: { color: '#8b5a00', weight: 5 }, popup: (f) => details(tr('Đường tuần tra', 'Patrol road'), props(f)) });
-    add('bamboo', { style: { color: '#2e8b57', weight: 5, dashArray: '2 4' }, popup: (f) => details(tr('Lũy tre', 'Bamboo'), props(f)) });
-    add('lights', { style: { color: '#e0a800', weight: 4 }, point: pointLayer('light-pt', 3), popup: (f) => details(tr('Đèn chiếu sáng', 'Lights'), props(f)) });
+    add('roads', {
+      style: { color: '#8b5a00', weight: 5 },
+      point: (_f, ll) => L.circleMarker(ll, { radius: 5, color: '#8b5a00', fillColor: '#fff', fillOpacity: 1, weight: 3, className: 'road-pt' }),
+      popup: (f) => campaignDetails('roads', props(f)),
+    });
+    add('bamboo', { style: { color: '#2e8b57', weight: 5, dashArray: '2 4' }, popup: (f) => campaignDetails('bamboo', props(f)) });
+    add('lights', {
+      point: (f, ll) => L.circleMarker(ll, { radius: 4, color: '#000', weight: 1, fillColor: (props(f).working_now ?? props(f).working) === false ? '#777' : '#ffd000', fillOpacity: 1, className: 'light-pt' }),
+      popup: (f) => campaignDetails('lights', props(f)),
+    });
     add('incidents', { point: pointLayer('incident-pt', 7), popup: (f) => details(tr('Vụ việc', 'Incident'), props(f)) });
     add('markers', {
       point: (f, ll) => {
@@ -109,6 +150,9 @@ export function MapPage({ user }: { user: User }) {
         <span class="key k-pledged">{tr('Được ký nhận', 'Pledged')}</span>
         <span class="key k-gap">{tr('Chưa ai ký nhận', 'Gap')}</span>
         <span class="key k-walked">{tr('Đã tuần tra', 'Walked')}</span>
+        {st.data?.roads && <span class="key k-road">{tr('Đường tuần tra', 'Patrol road')}</span>}
+        {st.data?.bamboo && <span class="key k-bamboo">{tr('Lũy tre', 'Bamboo belt')}</span>}
+        {st.data?.lights && <span class="key k-light">{tr('Đèn', 'Lights')}</span>}
         <span class="key k-marker">{tr('Mốc', 'Marker')}</span>
       </div>
       <MapView layers={layers} testid="map" />

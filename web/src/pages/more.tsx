@@ -5,24 +5,11 @@
 // Ngày 3/3, Khen thưởng and Báo cáo. Each degrades to "not available" when
 // the server lacks its routes.
 import { useState } from 'preact/hooks';
-import { all, BASE, get, itemsOf, patch, post, type User } from '../api';
+import { all, get, itemsOf, patch, type User } from '../api';
 import { tr } from '../i18n';
-import { date, km, kmU, num, vnd } from '../fmt';
+import { date, km, num } from '../fmt';
 import type { Rec } from '../data';
-import { AutoList } from '../components/auto';
-import { ErrorBox, NotAvailable, optional, Page, Progress, Show, Spinner, Table, useLoad } from '../components/ui';
-
-function Tabs({ tabs, current, onPick }: { tabs: [string, string][]; current: string; onPick: (id: string) => void }) {
-  return (
-    <div class="tabs" role="tablist">
-      {tabs.map(([id, label]) => (
-        <button type="button" role="tab" aria-selected={current === id} class={current === id ? 'on' : ''} onClick={() => onPick(id)}>
-          {label}
-        </button>
-      ))}
-    </div>
-  );
-}
+import { ErrorBox, NotAvailable, optional, Page, Show, Table, useLoad } from '../components/ui';
 
 export function MarkersPage({ user }: { user: User }) {
   const [overdueOnly, setOverdueOnly] = useState(false);
@@ -122,146 +109,6 @@ export function IncidentsPage({ user }: { user: User }) {
           )
         }
       </Show>
-    </Page>
-  );
-}
-
-function LedgerView({ data }: { data: Rec }) {
-  const rows: [string, string, number | undefined][] = [
-    ['Đã cam kết', 'Pledged', data.pledged ?? data.pledged_vnd],
-    ['Đã nhận', 'Received', data.received ?? data.received_vnd],
-    ['Đã chi', 'Spent', data.spent ?? data.spent_vnd],
-    ['Còn lại', 'Balance', data.balance ?? data.balance_vnd],
-  ];
-  return (
-    <dl class="facts money" data-testid="ledger">
-      {rows.filter((r) => r[2] !== undefined).map(([vi, en, v]) => (<><dt>{tr(vi, en)}</dt><dd>{vnd(v)}</dd></>))}
-      {data.labour_days != null && (<><dt>{tr('Ngày công', 'Labour days')}</dt><dd>{num(data.labour_days)}</dd></>)}
-    </dl>
-  );
-}
-
-export function CampaignPage({ user }: { user: User }) {
-  const isViewer = user.role === 'viewer';
-  const [tab, setTab] = useState(isViewer ? 'public' : 'ledger');
-  const ledger = useLoad(() => optional(get<Rec>(tab === 'public' ? '/ledger/public' : '/ledger')).catch(() => null), [tab]);
-  const roads = useLoad(() => optional(get<Rec>('/roads')), []);
-  const tabs: [string, string][] = isViewer
-    ? [['public', tr('Sổ công khai', 'Public ledger')], ['roads', tr('Tiến độ đường', 'Road progress')]]
-    : [
-        ['ledger', tr('Sổ quỹ', 'Ledger')],
-        ['donors', tr('Nhà hảo tâm', 'Donors')],
-        ['donations', tr('Khoản ủng hộ', 'Donations')],
-        ['expenses', tr('Khoản chi', 'Spending')],
-        ['roads', tr('Tiến độ đường', 'Road progress')],
-        ['public', tr('Sổ công khai', 'Public ledger')],
-      ];
-  return (
-    <Page title={tr('Vận động xây dựng đường tuần tra', 'Patrol-road campaign')}>
-      <Tabs tabs={tabs} current={tab} onPick={setTab} />
-      {(tab === 'ledger' || tab === 'public') && (ledger.loading ? <Spinner /> : ledger.data ? (
-        <>
-          <LedgerView data={ledger.data.totals ?? ledger.data} />
-          {itemsOf<Rec>(ledger.data.entries ?? ledger.data.items ?? []).length > 0 && <AutoRows rows={itemsOf<Rec>(ledger.data.entries ?? ledger.data.items)} />}
-        </>
-      ) : <NotAvailable />)}
-      {['donors', 'donations', 'expenses'].includes(tab) && <AutoList path={`/${tab}`} prefer={['date', 'received_on', 'spent_on', 'name', 'donor_name', 'kind', 'amount_vnd', 'purpose']} />}
-      {tab === 'roads' && (roads.loading ? <Spinner /> : roads.error ? <ErrorBox error={roads.error} /> : roads.data === null ? <NotAvailable /> : (
-        <div class="bars">
-          {itemsOf<Rec>(roads.data).map((r) => (
-            <Progress label={`${r.name ?? tr('Đường tuần tra', 'Patrol road')}`} value={r.built_m ?? r.done_m ?? 0} goal={r.planned_m ?? r.length_m ?? 0} fmt={kmU} />
-          ))}
-          {itemsOf<Rec>(roads.data).length === 0 && <p class="muted">{tr('Chưa có dự án đường nào.', 'No road project yet.')}</p>}
-        </div>
-      ))}
-    </Page>
-  );
-}
-
-function AutoRows({ rows }: { rows: Rec[] }) {
-  return (
-    <Table rows={rows} cols={Object.keys(rows[0] ?? {}).filter((k) => !/id$/.test(k) && typeof rows[0][k] !== 'object').slice(0, 7).map((k) => ({
-      head: k, cell: (r: Rec) => (typeof r[k] === 'number' && /vnd|amount/.test(k) ? vnd(r[k]) : /_on$/.test(k) ? date(r[k]) : String(r[k] ?? '')),
-      num: typeof rows[0][k] === 'number',
-    }))} />
-  );
-}
-
-export function ModelsPage(_: { user: User }) {
-  const [tab, setTab] = useState('bamboo');
-  return (
-    <Page title={tr('Mô hình', 'Community models')}>
-      <Tabs tabs={[['bamboo', tr('Lũy tre biên giới Việt', 'Bamboo belt')], ['lights', tr('Thắp sáng đường tuần tra biên giới', 'Patrol-road lights')]]} current={tab} onPick={setTab} />
-      <AutoList key={tab} path={`/${tab}`} prefer={['name', 'commune_name', 'from_m', 'to_m', 'length_m', 'count', 'planted_on', 'installed_on', 'status']} />
-    </Page>
-  );
-}
-
-export function EventsPage(_: { user: User }) {
-  return (
-    <Page title={tr('Ngày Biên phòng toàn dân 3/3', 'All-People Border Guard Day (3 March)')}>
-      <AutoList path="/events" prefer={['date', 'year', 'commune_name', 'title', 'kind', 'participants', 'note']} empty={tr('Chưa có hoạt động nào.', 'No activities yet.')} />
-    </Page>
-  );
-}
-
-export function AwardsPage(_: { user: User }) {
-  const [tab, setTab] = useState('awards');
-  return (
-    <Page title={tr('Khen thưởng', 'Commendations')}>
-      <Tabs tabs={[['awards', tr('Đã khen thưởng', 'Given')], ['suggestions', tr('Đề xuất', 'Suggestions')]]} current={tab} onPick={setTab} />
-      <AutoList key={tab} path={tab === 'awards' ? '/awards' : '/awards/suggestions'} prefer={['date', 'year', 'level', 'kind', 'recipient', 'custodian_name', 'reason']} />
-    </Page>
-  );
-}
-
-export function ReportsPage(_: { user: User }) {
-  const year = new Date().getFullYear();
-  const [from, setFrom] = useState(`${year - 5}-03-03`);
-  const [to, setTo] = useState(`${year}-03-03`);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [made, setMade] = useState<Rec | null>(null);
-  const list = useLoad(() => optional(get<Rec>('/reports')), []);
-  const make = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setMade((await post<Rec>('/reports', { from, to })) ?? {});
-      list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const link = (r: Rec, fmt: string) => r.links?.[fmt] ?? `${BASE}/reports/${encodeURIComponent(r.id)}?format=${fmt}`;
-  return (
-    <Page title={tr('Báo cáo sơ kết, tổng kết', 'Review report')}>
-      {list.loading ? <Spinner /> : list.data === null ? <NotAvailable /> : (
-        <>
-          <form class="form" onSubmit={make}>
-            <div class="row">
-              <label>{tr('Từ ngày', 'From')} <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
-              <label>{tr('Đến ngày', 'To')} <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
-            </div>
-            <ErrorBox error={error} />
-            <button type="submit" class="primary" disabled={busy}>{busy ? tr('Đang lập báo cáo…', 'Generating…') : tr('Lập báo cáo', 'Generate')}</button>
-            {busy && <div class="bar indeterminate" role="progressbar" aria-label={tr('Đang lập báo cáo', 'Generating')}><div class="fill" /></div>}
-          </form>
-          {made && made.id && <p class="ok">{tr('Đã lập báo cáo.', 'Report generated.')} <a href={link(made, 'pdf')}>PDF</a> · <a href={link(made, 'html')}>HTML</a> · <a href={link(made, 'csv')}>CSV</a></p>}
-          <Table
-            rows={itemsOf<Rec>(list.data)}
-            cols={[
-              { head: tr('Kỳ báo cáo', 'Period'), cell: (r) => `${date(r.from)} – ${date(r.to)}` },
-              { head: tr('Lập lúc', 'Made'), cell: (r) => date(r.created_at) },
-              { head: tr('Tải về', 'Download'), cell: (r) => <><a href={link(r, 'pdf')}>PDF</a> · <a href={link(r, 'html')}>HTML</a> · <a href={link(r, 'csv')}>CSV</a></> },
-            ]}
-            empty={tr('Chưa có báo cáo nào.', 'No report yet.')}
-          />
-        </>
-      )}
     </Page>
   );
 }
