@@ -26,9 +26,11 @@
 #include <stdint.h>
 
 #include "bienphong/buf.h"
+#include "bienphong/campaign.h"
 #include "bienphong/error.h"
 #include "bienphong/fmt.h"
 #include "bienphong/geo.h"
+#include "bienphong/patrol.h"
 #include "bienphong/registry.h"
 #include "bienphong/span.h"
 
@@ -66,11 +68,97 @@ struct bp_report_options {
 /** Defaults: the province, Vietnamese, no dates (the caller sets them). */
 void bp_report_options_init(struct bp_report_options *o);
 
-/** One year of the period: the figures as of `as_of`. */
+#define BP_REPORT_INC_KINDS 6   /* enum bp_incident_kind */
+#define BP_REPORT_INC_STATUSES 3 /* enum bp_incident_status */
+#define BP_REPORT_AWARD_LEVELS 5 /* enum bp_award_level */
+
+/**
+ * Patrols of a window of days [from, to], within the scope. A patrol is
+ * in a province report when its day is in the window; in a commune or
+ * station report when its counted walked stretches meet the scope.
+ */
+struct bp_report_patrols {
+    int32_t from, to;   /* the window, inclusive */
+    size_t patrols;     /* patrols on days in the window */
+    double walked_m;    /* sum over them of their counted walked
+                           stretches (tracks passing the quality checks
+                           or approved), clipped to the scope */
+    double pledged_m;   /* verification (bp_verify_compute() over the
+                           window): pledged length of active pledges */
+    double verified_m;  /* ... and of it walked by its custodians */
+    size_t inspections; /* marker inspections recorded (not visits) */
+    size_t visits;      /* markers passed by a track (BP_COND_VISIT) */
+    size_t incidents;   /* incidents that happened in the window */
+    size_t by_kind[BP_REPORT_INC_KINDS];
+    /* Those incidents by their status at the window's end (their
+       history's last event on or before it). */
+    size_t by_status[BP_REPORT_INC_STATUSES];
+};
+
+/** 3 March activities of one year (struct bp_event_figures). */
+struct bp_report_events {
+    size_t communes;
+    long activities, participants, gifts;
+    int64_t gifts_vnd, funds_vnd;
+};
+
+/**
+ * One year of the period: the registry's figures as of `as_of`; the
+ * patrols of the days after the previous year's `as_of` up to this one
+ * (the first year: from the period's start), so the years add up to the
+ * period; and that year's 3 March activities.
+ */
 struct bp_report_year {
     int year;
     int32_t as_of;
     struct bp_cov_figures fig;
+    struct bp_report_patrols pat;
+    struct bp_report_events ev;
+};
+
+/**
+ * The campaign for the patrol road as of the period's end: donations and
+ * expenses dated on or before it, of every campaign (the ledger is the
+ * province's whatever the scope); road projects of the scope's communes
+ * (every road for the province) and their progress as of the end.
+ */
+struct bp_report_campaign {
+    size_t campaigns;   /* campaign records */
+    char *name;         /* owned; the campaign's name when one, or NULL */
+    int64_t goal_vnd;   /* sums over the campaigns */
+    double goal_road_m;
+    struct bp_ledger_row total; /* promised, received (cash, in kind,
+                                   labour), spent */
+    int64_t balance_vnd;        /* cash received - spent */
+    int64_t outstanding_vnd;    /* promised, not yet received */
+    size_t donors;              /* donors with a donation */
+    struct bp_road_figures roads; /* planned, built, cost, per km */
+};
+
+/** Bamboo, lights and commendations as of the period's end. */
+struct bp_report_models {
+    struct bp_bamboo_figures bamboo; /* plantings of the scope */
+    struct bp_light_figures lights;  /* lights of the scope */
+    size_t awards;                   /* decided within the period */
+    size_t awards_by_level[BP_REPORT_AWARD_LEVELS];
+    struct bp_report_events events;  /* 3 March activities, all years of
+                                        the period */
+};
+
+/** A pledged stretch not walked in the last `overdue_days` (tồn tại). */
+struct bp_report_overdue {
+    double from_m, to_m;
+    int32_t last_day;    /* last walked, or BP_DATE_NONE: never */
+    char *commune_code;  /* owned; the commune holding its start, or NULL */
+    char *commune_name;  /* owned; or NULL */
+};
+
+/** A marker not inspected or visited in the last `overdue_days`. */
+struct bp_report_marker_due {
+    char *number; /* owned */
+    double measure_m;
+    int32_t last_day; /* or BP_DATE_NONE: never */
+    char *commune_code; /* owned; or NULL */
 };
 
 /** A row of the per-commune or per-station table. */
@@ -106,9 +194,9 @@ struct bp_report_mappt {
 };
 
 /*
- * Sections of the report. Figures from modules not yet in the store
- * (patrols, the campaign) are kept as sections marked absent, so the
- * renderers say so and the model grows without changing shape.
+ * Sections of the report. A section with no records behind it (no
+ * patrols, no campaign, no models recorded) is marked absent, so the
+ * renderers say so.
  */
 enum bp_report_section {
     BP_SECTION_HEADLINE = 0,
@@ -167,6 +255,24 @@ struct bp_report {
     struct bp_report_mappt *map; /* the line in the scope, sampled */
     size_t nmap;
     char *border_name; /* owned; may be NULL */
+
+    /* Patrols, campaign, models (sections present when recorded). */
+    struct bp_report_patrols patrols; /* the whole period */
+    struct bp_report_campaign campaign;
+    struct bp_report_models models;
+    int overdue_days; /* the threshold of the overdue lists (30) */
+    struct bp_report_overdue *overdue; /* as of `to`, in the scope */
+    size_t noverdue;
+    double overdue_m;
+    struct bp_report_marker_due *markers_due; /* as of `to`, in scope */
+    size_t nmarkers_due;
+    /* Lanes of the straight-line diagram, clipped to the scope: */
+    struct bp_spanset walked; /* counted walked stretches of the period */
+    struct bp_spanset road;   /* patrol road built along the line */
+    struct bp_spanset lit;    /* reach of working lights */
+    struct bp_spanset bamboo; /* bamboo planted */
+    size_t npatrols_all, ninspections_all, nincidents_all,
+        ncampaign_all; /* records hashed (campaign: every kind) */
 
     /* Progress of the renderings: the options' callback, borrowed. */
     bp_report_progress_fn progress;

@@ -1092,10 +1092,11 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
         if (!mode) {
             for (i = 0; i < v.npledges; i++) {
                 const struct bp_pledge_verify *pv = &v.pledges[i];
-                json_t *parts = json_array();
+                json_t *parts;
                 size_t k;
                 if (!pv->active)
                     continue;
+                parts = json_array();
                 for (k = 0; k < pv->nparts; k++)
                     json_array_append_new(
                         parts, json_pack("{s:f,s:f,s:o}", "from_m",

@@ -30,6 +30,8 @@ static const struct rgb GREEN = {0.18, 0.49, 0.20};
 static const struct rgb RED = {0.78, 0.16, 0.16};
 static const struct rgb BLUE = {0.15, 0.35, 0.65};
 static const struct rgb AMBER = {0.85, 0.55, 0.10};
+static const struct rgb BROWN = {0.55, 0.35, 0.18};
+static const struct rgb BAMBOO = {0.45, 0.65, 0.15};
 static const struct rgb BAND1 = {0.89, 0.93, 0.97};
 static const struct rgb BAND2 = {0.79, 0.85, 0.93};
 
@@ -211,8 +213,8 @@ static int chart_custodians(const struct bp_report *r, cairo_t *cr, double w,
 /*
  * The straight-line diagram: the scope's stretch cut into strips stacked
  * down the figure; each strip has a km ruler, the communes, the pledged
- * stretches and gaps, the markers, and a row for each module whose
- * figures are not in the store yet.
+ * stretches and gaps, the markers, and the lanes of walked stretches,
+ * road built, lights and bamboo.
  */
 static void diagram(const struct bp_report *r, cairo_t *cr, double w, double h)
 {
@@ -223,7 +225,17 @@ static void diagram(const struct bp_report *r, cairo_t *cr, double w, double h)
     double per = len / nstrips;
     const char *rows[] = {RL(r, "Xã", "Commune"), RL(r, "Ký nhận", "Pledged"),
                           RL(r, "Mốc", "Markers"), RL(r, "Tuần tra", "Walked"),
-                          RL(r, "Đường TT", "Road")};
+                          RL(r, "Đường TT", "Road"), RL(r, "Đèn", "Lights"),
+                          RL(r, "Lũy tre", "Bamboo")};
+    /* The lanes of rows 3..6, with their colours and whether the module
+     * behind them has records. */
+    const struct bp_spanset *lanes[4] = {&r->walked, &r->road, &r->lit,
+                                         &r->bamboo};
+    const struct rgb lane_c[4] = {BLUE, BROWN, AMBER, BAMBOO};
+    const int lane_on[4] = {r->section_present[BP_SECTION_PATROLS],
+                            r->section_present[BP_SECTION_CAMPAIGN],
+                            r->section_present[BP_SECTION_MODELS],
+                            r->section_present[BP_SECTION_MODELS]};
     int k;
     size_t i;
     char s[64];
@@ -232,7 +244,7 @@ static void diagram(const struct bp_report *r, cairo_t *cr, double w, double h)
         return;
     for (k = 0; k < nstrips; k++) {
         double s0 = a + per * k, s1 = s0 + per, y0 = strip_h * k;
-        double rh = (strip_h - 22) / 5.4, km, step;
+        double rh = (strip_h - 22) / 7.4, km, step;
 #define X(m) (label_w + pw * ((m)-s0) / per)
         /* Ruler. */
         step = nice_step(per / 1000.0, 8);
@@ -244,7 +256,7 @@ static void diagram(const struct bp_report *r, cairo_t *cr, double w, double h)
             text(cr, x, y0 + 2, s, 6.5, 0, CENTRE, GREY, 0);
         }
         line(cr, label_w, y0 + 16, label_w + pw, y0 + 16, 0.5, INK);
-        for (i = 0; i < 5; i++)
+        for (i = 0; i < 7; i++)
             text(cr, label_w - 4, y0 + 18 + rh * (double)i + rh / 2 - 4.5,
                  rows[i], 7, 0, RIGHT, INK, 0);
         /* Communes. */
@@ -289,13 +301,27 @@ static void diagram(const struct bp_report *r, cairo_t *cr, double w, double h)
                 }
             }
         }
-        /* Rows of the modules to come. */
-        for (i = 3; i < 5; i++) {
+        /* Walked, road, lights, bamboo: a thin ground, the stretches
+         * thick over it (at least a hairline, so short ones show). */
+        for (i = 3; i < 7; i++) {
             double y = y0 + 18 + rh * (double)i;
-            rect(cr, X(s0), y + rh * 0.35, X(s1) - X(s0), rh * 0.3, LIGHT);
-            text(cr, (X(s0) + X(s1)) / 2, y + rh / 2 - 4.5,
-                 RL(r, "(chưa có số liệu)", "(no data yet)"), 6.5, 0, CENTRE,
-                 GREY, 0);
+            const struct bp_spanset *ln = lanes[i - 3];
+            size_t j;
+            rect(cr, X(s0), y + rh * 0.42, X(s1) - X(s0), rh * 0.16, LIGHT);
+            if (!lane_on[i - 3]) {
+                text(cr, (X(s0) + X(s1)) / 2, y + rh / 2 - 4.5,
+                     RL(r, "(chưa có số liệu)", "(no data yet)"), 6.5, 0,
+                     CENTRE, GREY, 0);
+                continue;
+            }
+            for (j = 0; j < ln->n; j++) {
+                double ca = fmax(ln->v[j].from_m, s0);
+                double cb = fmin(ln->v[j].to_m, s1);
+                if (cb > ca)
+                    rect(cr, X(ca), y + rh * 0.2,
+                         fmax(X(cb) - X(ca), 0.6), rh * 0.6,
+                         lane_c[i - 3]);
+            }
         }
 #undef X
     }

@@ -110,6 +110,72 @@ static void fig_head(struct bp_buf *b, const struct bp_report *r,
                 RL(r, "Mốc ký nhận", "Markers pledged"));
 }
 
+/* A table built by bp__report_table(); cells are markup already. */
+static int html_table(struct bp_buf *b, const struct bp_report *r,
+                      enum bp__report_tab which)
+{
+    struct bp__report_table t;
+    size_t i, j;
+    int rc = bp__report_table(r, which, &t);
+
+    if (!rc) {
+        bp_buf_adds(b, "<table><tr>");
+        for (j = 0; j < t.ncols; j++)
+            bp_buf_addf(b, "<th>%s</th>", t.head[j]);
+        bp_buf_adds(b, "</tr>\n");
+        for (i = 0; i < t.nrows; i++) {
+            bp_buf_adds(b, "<tr>");
+            for (j = 0; j < t.ncols; j++)
+                bp_buf_addf(b, "<td%s>%s</td>",
+                            j >= t.first_num ? " class=n" : "",
+                            t.cells[i * t.ncols + j]);
+            bp_buf_adds(b, "</tr>\n");
+        }
+        bp_buf_adds(b, "</table>\n");
+    }
+    bp__report_table_release(&t);
+    return rc;
+}
+
+static int html_prose(struct bp_buf *b, const struct bp_report *r,
+                      enum bp__report_tab which)
+{
+    int rc;
+
+    bp_buf_adds(b, "<p>");
+    rc = bp__report_prose(r, which, b);
+    bp_buf_adds(b, "</p>\n");
+    return rc;
+}
+
+/* The patrol, campaign and models sections, numbered from `n`. */
+static int html_activity(struct bp_buf *b, const struct bp_report *r, int n)
+{
+    int rc = 0;
+
+    if (r->section_present[BP_SECTION_PATROLS]) {
+        bp_buf_addf(b, "<h4>%d. %s</h4>", n++,
+                    bp__report_section_title(r, BP_SECTION_PATROLS));
+        rc |= html_prose(b, r, BP_TAB_PATROLS);
+        rc |= html_table(b, r, BP_TAB_PATROLS);
+        rc |= html_table(b, r, BP_TAB_INCIDENTS);
+    }
+    if (r->section_present[BP_SECTION_CAMPAIGN]) {
+        bp_buf_addf(b, "<h4>%d. %s</h4>", n++,
+                    bp__report_section_title(r, BP_SECTION_CAMPAIGN));
+        rc |= html_prose(b, r, BP_TAB_CAMPAIGN);
+        rc |= html_table(b, r, BP_TAB_CAMPAIGN);
+    }
+    if (r->section_present[BP_SECTION_MODELS]) {
+        bp_buf_addf(b, "<h4>%d. %s</h4>", n,
+                    bp__report_section_title(r, BP_SECTION_MODELS));
+        rc |= html_prose(b, r, BP_TAB_EVENTS);
+        rc |= html_table(b, r, BP_TAB_EVENTS);
+        rc |= html_table(b, r, BP_TAB_AWARDS);
+    }
+    return rc ? BP_ENOMEM : 0;
+}
+
 int bp_report_html(const struct bp_report *r, struct bp_buf *b,
                    struct bp_error *err)
 {
@@ -213,6 +279,8 @@ int bp_report_html(const struct bp_report *r, struct bp_buf *b,
                     "ai ký nhận",
                     "Figure 4. The border line: green pledged, red not"),
                  err);
+    if (!rc)
+        rc = html_activity(b, r, n + 1);
     bp__report_progress(r, 0.9, "figures");
     bp_buf_addf(b, "<h3>%s</h3><p>",
                 RL(r, "II. TỒN TẠI, HẠN CHẾ", "II. SHORTCOMINGS"));
@@ -231,6 +299,8 @@ int bp_report_html(const struct bp_report *r, struct bp_buf *b,
         r->markers_unpledged, r->noverlaps,
         bp__report_km(r, r->overlaps_m, k2, sizeof(k2)));
     bp_buf_adds(b, "</p>\n");
+    if (r->section_present[BP_SECTION_PATROLS] && !rc)
+        rc = html_prose(b, r, BP_TAB_OVERDUE);
     for (i = 0; i < BP_SECTION_COUNT; i++)
         nabsent += !r->section_present[i] && i != BP_SECTION_STATIONS;
     if (nabsent) {
@@ -268,7 +338,17 @@ int bp_report_html(const struct bp_report *r, struct bp_buf *b,
         bp__report_html_escape(b, g->commune_name ? g->commune_name : "—");
         bp_buf_adds(b, "</td></tr>\n");
     }
-    bp_buf_addf(b, "</table>\n<p class=sign>%s</p>\n</body></html>\n",
+    bp_buf_adds(b, "</table>\n");
+    if (r->section_present[BP_SECTION_PATROLS] && !rc) {
+        bp_buf_addf(b, "<h3>%s</h3>",
+                    RL(r,
+                       "PHỤ LỤC: CÁC ĐOẠN, MỐC QUÁ HẠN TUẦN TRA, KIỂM TRA "
+                       "THEO XÃ",
+                       "APPENDIX: OVERDUE STRETCHES AND MARKERS BY "
+                       "COMMUNE"));
+        rc = html_table(b, r, BP_TAB_OVERDUE);
+    }
+    bp_buf_addf(b, "<p class=sign>%s</p>\n</body></html>\n",
                 RL(r, "T/M BỘ CHỈ HUY", "FOR THE COMMAND"));
     /* The buffer's appends fail only on memory; check it once here. */
     if (!rc && (b->len == start || !b->cap)) {

@@ -19,6 +19,58 @@
 /* Pick the text for the report's language. */
 #define RL(r, vi, en) ((r)->lang == BP_LANG_VI ? (vi) : (en))
 
+/*
+ * Fill the patrol, campaign and models figures, the overdue lists and the
+ * diagram's lanes of `r` (its years, communes and scope already set) from
+ * the store; append a canonical line per record read to `hash`. The scope
+ * is `scope_spans` (normal), its communes' ids (borrowed) and, for a
+ * station report, the station's id; `mk` are every marker (borrowed).
+ * Sets the sections present. 0, BP_ESTORE, BP_ENOMEM, or the modules'
+ * errors.
+ */
+int bp__report_activity(struct bp_report *r, struct bp_store *st,
+                        const struct bp_spanset *scope_spans,
+                        const char *const *commune_ids, size_t ncommunes,
+                        const char *station_id, const struct bp_marker *mk,
+                        size_t nmk, struct bp_buf *hash, struct bp_error *err);
+
+/* The tables of the patrol, campaign and models sections. */
+enum bp__report_tab {
+    BP_TAB_PATROLS = 0, /* per year and the period */
+    BP_TAB_INCIDENTS,   /* by kind, with the statuses' total */
+    BP_TAB_CAMPAIGN,    /* the ledger and the road */
+    BP_TAB_EVENTS,      /* 3 March activities per year; prose: the models */
+    BP_TAB_AWARDS,      /* commendations by level */
+    BP_TAB_OVERDUE      /* appendix: overdue stretches and markers by
+                           commune; prose: the shortcoming */
+};
+
+/* A table as cells of markup, header first; numbers right-aligned from
+ * column `first_num`; `w` relative column widths. */
+struct bp__report_table {
+    size_t ncols, nrows, first_num, ncells;
+    const char *head[8];
+    double w[8];
+    const char **cells; /* nrows * ncols, into `pool`; owned */
+    struct bp_buf pool;
+    size_t *offs;
+    int rc;
+};
+
+/* Build table `which` of `r` into `t` (release with
+ * bp__report_table_release(), on failure too). 0, BP_ENOMEM, BP_EINVAL. */
+int bp__report_table(const struct bp_report *r, enum bp__report_tab which,
+                     struct bp__report_table *t);
+void bp__report_table_release(struct bp__report_table *t);
+
+/* The sentence summing up section `which` (PATROLS, CAMPAIGN, EVENTS,
+ * OVERDUE), as markup appended to `b`. 0, BP_ENOMEM, BP_EINVAL. */
+int bp__report_prose(const struct bp_report *r, enum bp__report_tab which,
+                     struct bp_buf *b);
+
+/* An incident status in the report's language. */
+const char *bp__report_status_name(const struct bp_report *r, int s);
+
 /* Report progress to the caller's callback, if any. */
 void bp__report_progress(const struct bp_report *r, double f,
                          const char *stage);

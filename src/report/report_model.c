@@ -56,6 +56,7 @@ struct src {
     size_t npl;
     struct bp_border_record brec;
     struct bp_border *border;
+    struct bp_store *store; /* borrowed */
 };
 
 static void src_release(struct src *s)
@@ -115,7 +116,8 @@ static char *iso(int32_t d, char *out)
     return bp_date_format_iso(d, out);
 }
 
-static int hash_records(const struct src *s, char hex[65])
+static int hash_records(const struct src *s, const struct bp_buf *more,
+                        char hex[65])
 {
     crypto_hash_sha256_state h;
     unsigned char md[crypto_hash_sha256_BYTES];
@@ -172,6 +174,10 @@ static int hash_records(const struct src *s, char hex[65])
     bp_buf_release(&b);
     if (rc)
         return BP_ENOMEM;
+    /* The patrol and campaign records, in their canonical lines. */
+    if (more->len)
+        crypto_hash_sha256_update(&h, (const unsigned char *)more->data,
+                                  more->len);
     crypto_hash_sha256_final(&h, md);
     sodium_bin2hex(hex, 65, md, sizeof(md));
     return 0;
@@ -494,7 +500,9 @@ static int build(struct bp_report *r, const struct src *s,
     struct bp_coverage cv;
     struct bp_spanset scope;
     const struct bp_marker **live = NULL;
-    size_t nlive = 0, i;
+    const char **ids = NULL;
+    struct bp_buf more = BP_BUF_INIT;
+    size_t nlive = 0, nids = 0, i;
     long idx;
     int y0, y1, y, rc, have_cv = 0;
 
@@ -527,11 +535,6 @@ static int build(struct bp_report *r, const struct src *s,
         rc = make_title(r);
     if (rc)
         goto out;
-    rc = hash_records(s, r->records_sha256);
-    if (rc) {
-        bp_error_set(err, rc, "cannot hash the records");
-        goto out;
-    }
     bp__report_progress(r, 0.1, "coverage");
     rc = bp_coverage_compute(&s->in, r->to, &cv, err);
     if (rc)
@@ -593,6 +596,27 @@ static int build(struct bp_report *r, const struct src *s,
         r->section_present[i] = 1;
     if (r->scope == BP_REPORT_COMMUNE)
         r->section_present[BP_SECTION_STATIONS] = 0;
+
+    /* Patrols, the campaign and the models, with their records hashed. */
+    ids = bp_calloc(s->ncm + 1, sizeof(*ids));
+    if (!ids) {
+        rc = BP_ENOMEM;
+        goto out;
+    }
+    for (i = 0; i < s->ncm; i++)
+        if (commune_in(s, r, idx, i))
+            ids[nids++] = s->cm[i].id;
+    rc = bp__report_activity(r, s->store, &scope, ids, nids,
+                             r->scope == BP_REPORT_STATION ? s->st[idx].id
+                                                           : NULL,
+                             s->mk, s->nmk, &more, err);
+    if (rc)
+        goto out;
+    rc = hash_records(s, &more, r->records_sha256);
+    if (rc) {
+        bp_error_set(err, rc, "cannot hash the records");
+        goto out;
+    }
     bp__report_progress(r, 0.6, "model");
 out:
     if (rc == BP_ENOMEM && err && !err->code)
@@ -600,6 +624,8 @@ out:
     if (have_cv)
         bp_coverage_release(&cv);
     bp_free(live);
+    bp_free(ids);
+    bp_buf_release(&more);
     bp_spanset_release(&scope);
     return rc;
 }
@@ -612,6 +638,7 @@ int bp_report_build(struct bp_store *st, const struct bp_report_options *o,
     int y0, y1, rc;
 
     memset(&s, 0, sizeof(s));
+    s.store = st;
     if (!st || !o || !out)
         return bp_error_set(err, BP_EINVAL, "no store or options");
     if (o->from == BP_DATE_NONE || o->to == BP_DATE_NONE || o->from > o->to)
@@ -628,6 +655,10 @@ int bp_report_build(struct bp_store *st, const struct bp_report_options *o,
         goto out;
     }
     bp_spanset_init(&r->covered);
+    bp_spanset_init(&r->walked);
+    bp_spanset_init(&r->road);
+    bp_spanset_init(&r->lit);
+    bp_spanset_init(&r->bamboo);
     r->from = o->from;
     r->to = o->to;
     r->issued_on =
@@ -690,6 +721,21 @@ void bp_report_free(struct bp_report *r)
         bp_free(r->markers[i].number);
     bp_free(r->markers);
     bp_spanset_release(&r->covered);
+    bp_spanset_release(&r->walked);
+    bp_spanset_release(&r->road);
+    bp_spanset_release(&r->lit);
+    bp_spanset_release(&r->bamboo);
+    bp_free(r->campaign.name);
+    for (i = 0; r->overdue && i < r->noverdue; i++) {
+        bp_free(r->overdue[i].commune_code);
+        bp_free(r->overdue[i].commune_name);
+    }
+    bp_free(r->overdue);
+    for (i = 0; r->markers_due && i < r->nmarkers_due; i++) {
+        bp_free(r->markers_due[i].number);
+        bp_free(r->markers_due[i].commune_code);
+    }
+    bp_free(r->markers_due);
     bp_free(r->map);
     bp_free(r);
 }

@@ -461,6 +461,58 @@ static void gaps_table(struct pdf *p)
     bp_buf_release(&pool);
 }
 
+/* A table built by bp__report_table(). */
+static void pdf_table(struct pdf *p, enum bp__report_tab which)
+{
+    struct bp__report_table t;
+
+    if (bp__report_table(p->r, which, &t))
+        p->rc = BP_ENOMEM;
+    else
+        table(p, t.ncols, t.w, t.head, t.cells, t.nrows, t.first_num);
+    bp__report_table_release(&t);
+}
+
+static void pdf_prose(struct pdf *p, struct bp_buf *b,
+                      enum bp__report_tab which)
+{
+    bp_buf_setlen(b, 0);
+    if (bp__report_prose(p->r, which, b))
+        p->rc = BP_ENOMEM;
+    else
+        para(p, b->data);
+}
+
+/* The patrol, campaign and models sections, numbered from `n`. */
+static void activity(struct pdf *p, struct bp_buf *b, int n)
+{
+    const struct bp_report *r = p->r;
+    static const enum bp_report_section sec[3] = {
+        BP_SECTION_PATROLS, BP_SECTION_CAMPAIGN, BP_SECTION_MODELS};
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        if (!r->section_present[sec[i]])
+            continue;
+        bp_buf_setlen(b, 0);
+        bp_buf_addf(b, "<b>%d. %s</b>", n++,
+                    bp__report_section_title(r, sec[i]));
+        heading(p, b->data);
+        if (sec[i] == BP_SECTION_PATROLS) {
+            pdf_prose(p, b, BP_TAB_PATROLS);
+            pdf_table(p, BP_TAB_PATROLS);
+            pdf_table(p, BP_TAB_INCIDENTS);
+        } else if (sec[i] == BP_SECTION_CAMPAIGN) {
+            pdf_prose(p, b, BP_TAB_CAMPAIGN);
+            pdf_table(p, BP_TAB_CAMPAIGN);
+        } else {
+            pdf_prose(p, b, BP_TAB_EVENTS);
+            pdf_table(p, BP_TAB_EVENTS);
+            pdf_table(p, BP_TAB_AWARDS);
+        }
+    }
+}
+
 static void body(struct pdf *p, struct bp_buf *b, struct bp_buf *t)
 {
     const struct bp_report *r = p->r;
@@ -534,6 +586,7 @@ static void body(struct pdf *p, struct bp_buf *b, struct bp_buf *t)
               "<i>Hình 4. Tuyến biên giới: xanh đã ký nhận, đỏ chưa có ai "
               "ký nhận</i>",
               "<i>Figure 4. The border line: green pledged, red not</i>"));
+    activity(p, b, r->nstations_rows ? 6 : 5);
 
     heading(p, RL(r, "<b>II. TỒN TẠI, HẠN CHẾ</b>", "<b>II. SHORTCOMINGS</b>"));
     bp_buf_setlen(b, 0);
@@ -552,6 +605,8 @@ static void body(struct pdf *p, struct bp_buf *b, struct bp_buf *t)
         r->markers_unpledged, r->noverlaps,
         bp__report_km(r, r->overlaps_m, k2, sizeof(k2)));
     para(p, b->data);
+    if (r->section_present[BP_SECTION_PATROLS])
+        pdf_prose(p, b, BP_TAB_OVERDUE);
     for (i = 0; i < BP_SECTION_COUNT; i++)
         nabsent += !r->section_present[i] && i != BP_SECTION_STATIONS;
     if (nabsent) {
@@ -573,6 +628,14 @@ static void body(struct pdf *p, struct bp_buf *b, struct bp_buf *t)
     bp_buf_addf(b, RL(r, "<i>Tổng: %s km.</i>", "<i>Total: %s km.</i>"),
                 bp__report_km(r, r->gaps_m, k3, sizeof(k3)));
     para(p, b->data);
+    if (r->section_present[BP_SECTION_PATROLS]) {
+        heading(p, RL(r,
+                      "<b>PHỤ LỤC: CÁC ĐOẠN, MỐC QUÁ HẠN TUẦN TRA, KIỂM TRA "
+                      "THEO XÃ</b>",
+                      "<b>APPENDIX: OVERDUE STRETCHES AND MARKERS BY "
+                      "COMMUNE</b>"));
+        pdf_table(p, BP_TAB_OVERDUE);
+    }
     room(p, 80);
     p->y += 10;
     bp_buf_setlen(b, 0);

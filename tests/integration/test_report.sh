@@ -46,7 +46,88 @@ bp gaps --as-of $TO --json >"$TMP/gaps.json"
 expect_eq "gaps" "$(jq -c '[.shortcomings.gaps[] | [.from_m, .to_m, .marker_before, .commune]]' "$TMP/r.json")" \
     "$(jq -c '[.[] | [.from_m, .to_m, .marker_before, .commune]]' "$TMP/gaps.json")"
 expect_eq "sections absent" "$(jq -c '[.sections | to_entries[] | select(.value == false) | .key] | sort' "$TMP/r.json")" \
-    '["campaign","models","patrols"]'
+    '[]'
+
+# Patrols year by year: each year's window is the day after the previous
+# year's as-of date up to its own (the first from the period's start);
+# the verified km equal `verify` over that window, the patrols `patrol
+# list` over it.
+vj() { bp verify "$@" --json; }
+ny=$(jq '.years | length' "$TMP/r.json")
+for ((i = 0; i < ny; i++)); do
+    wf=$(jq -r ".years[$i].patrols.from" "$TMP/r.json")
+    wt=$(jq -r ".years[$i].patrols.to" "$TMP/r.json")
+    expect_eq "year $i window end" "$wt" "$(jq -r ".years[$i].as_of" "$TMP/r.json")"
+    vj --from "$wf" --to "$wt" >"$TMP/v.json"
+    expect_near "year $i verified_m" "$(jq ".years[$i].patrols.verified_m" "$TMP/r.json")" \
+        "$(jq .walked_m "$TMP/v.json")" 0.001
+    expect_near "year $i pledged_m" "$(jq ".years[$i].patrols.pledged_m" "$TMP/r.json")" \
+        "$(jq .pledged_m "$TMP/v.json")" 0.001
+    bp patrol list --from "$wf" --to "$wt" --json >"$TMP/pl.json"
+    expect_eq "year $i patrols" "$(jq ".years[$i].patrols.patrols" "$TMP/r.json")" \
+        "$(jq length "$TMP/pl.json")"
+done
+vj --from $FROM --to $TO >"$TMP/v.json"
+expect_near "period verified_m" "$(jq .patrols.verified_m "$TMP/r.json")" "$(jq .walked_m "$TMP/v.json")" 0.001
+expect_eq "years add up to the period" \
+    "$(jq '[.years[].patrols.patrols] | add' "$TMP/r.json")" "$(jq .patrols.patrols "$TMP/r.json")"
+expect_eq "incidents by kind add up" \
+    "$(jq '[.patrols.incidents_by_kind[]] | add' "$TMP/r.json")" "$(jq .patrols.incidents "$TMP/r.json")"
+expect_eq "incidents by status add up" \
+    "$(jq '[.patrols.incidents_by_status[]] | add' "$TMP/r.json")" "$(jq .patrols.incidents "$TMP/r.json")"
+if [ "$(jq .patrols.patrols "$TMP/r.json")" -gt 0 ]; then ok; else fail "no patrols in the demo report"; fi
+
+# Overdue stretches and markers as `overdue` (its default 30 days).
+bp overdue --as-of $TO --json >"$TMP/od.json"
+expect_eq "overdue days" "$(jq .shortcomings.overdue_days "$TMP/r.json")" "$(jq .days "$TMP/od.json")"
+expect_near "overdue_m" "$(jq .shortcomings.overdue_m "$TMP/r.json")" "$(jq .overdue_m "$TMP/od.json")" 0.01
+expect_eq "overdue stretches" "$(jq '.shortcomings.overdue | length' "$TMP/r.json")" "$(jq '.stretches | length' "$TMP/od.json")"
+expect_eq "overdue markers" "$(jq -c '[.shortcomings.markers_overdue[].number]' "$TMP/r.json")" \
+    "$(jq -c '[.markers[].number]' "$TMP/od.json")"
+
+# The campaign's road as `campaign show --as-of` the period's end.
+bp campaign show --as-of $TO --json >"$TMP/cs.json"
+for k in "road.planned_m road_planned_m" "road.built_m road_built_m" \
+    "road.cost_vnd road_cost_vnd" "road.vnd_per_km vnd_per_km" \
+    "goal_vnd goal_vnd" "goal_road_m goal_road_m"; do
+    set -- $k
+    expect_near "campaign $1" "$(jq ".campaign.$1" "$TMP/r.json")" "$(jq ".$2" "$TMP/cs.json")" 0.001
+done
+# The ledger: a report to the campaign's end holds every donation and
+# expense, so it equals `campaign ledger`.
+bp report review --from $FROM --to 2024-12-31 --format json --out "$TMP/r24.json"
+bp campaign ledger --json >"$TMP/led.json"
+for k in promised_vnd received_vnd cash_vnd in_kind_vnd labour_vnd spent_vnd; do
+    expect_eq "ledger $k" "$(jq ".campaign.$k" "$TMP/r24.json")" "$(jq ".total.$k" "$TMP/led.json")"
+done
+for k in balance_vnd outstanding_vnd; do
+    expect_eq "ledger $k" "$(jq ".campaign.$k" "$TMP/r24.json")" "$(jq ".$k" "$TMP/led.json")"
+done
+expect_eq "ledger donors" "$(jq .campaign.donors "$TMP/r24.json")" "$(jq '.donors | length' "$TMP/led.json")"
+# As of the report's end, receipts after it are not counted.
+if [ "$(jq .campaign.received_vnd "$TMP/r.json")" -le "$(jq .total.received_vnd "$TMP/led.json")" ]; then ok; else fail "received after the period counted"; fi
+
+# The models as their own commands.
+bp bamboo list --as-of $TO --json >"$TMP/bam.json"
+bt=$(jq -c '.[] | select(.commune == null)' "$TMP/bam.json")
+expect_near "bamboo km" "$(jq .models.bamboo.planted_m "$TMP/r.json")" "$(echo "$bt" | jq .planted_m)" 0.001
+expect_eq "bamboo clumps" "$(jq -c '.models.bamboo | [.clumps_planted, .clumps_alive]' "$TMP/r.json")" \
+    "$(echo "$bt" | jq -c '[.clumps_planted, .clumps_alive]')"
+bp light list --as-of $TO --json >"$TMP/li.json"
+lt=$(jq -c '.[] | select(.commune == null)' "$TMP/li.json")
+expect_eq "lights" "$(jq -c '.models.lights | [.installed, .working]' "$TMP/r.json")" \
+    "$(echo "$lt" | jq -c '[.installed, .working]')"
+for y in 2020 2024; do
+    bp event list --year $y --json >"$TMP/ev.json"
+    expect_eq "events $y" "$(jq -c ".years[] | select(.year == $y) | .events | [.activities, .participants, .gifts_vnd]" "$TMP/r.json")" \
+        "$(jq -c --argjson y $y '[.[] | select(.year == $y)][0] | [.activities, .participants, .gifts_vnd]' "$TMP/ev.json")"
+done
+expect_eq "awards add up" "$(jq '[.models.awards.by_level[]] | add' "$TMP/r.json")" "$(jq .models.awards.count "$TMP/r.json")"
+# The diagram's lanes.
+for k in walked road bamboo lit; do
+    if jq -e ".diagram.$k.length_m > 0" "$TMP/r.json" >/dev/null; then ok; else fail "diagram lane $k empty"; fi
+done
+expect_near "lit lane" "$(jq .diagram.lit.length_m "$TMP/r.json")" "$(jq .models.lights.lit_m "$TMP/r.json")" 0.001
 
 # Byte-identical JSON across runs.
 bp report review --from $FROM --to $TO --format json --out "$TMP/r2.json"
@@ -65,6 +146,12 @@ expect_contains "pdf motto" "$text" "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT N
 expect_contains "pdf motto 2" "$text" "Độc lập - Tự do - Hạnh phúc"
 expect_contains "pdf title" "$text" "Sơ kết 5 năm thực hiện Ngày Biên phòng toàn dân giai đoạn 2019–2024"
 expect_contains "pdf shortcomings" "$text" "TỒN TẠI, HẠN CHẾ"
+expect_contains "pdf patrols" "$text" "Tuần tra, kiểm tra cột mốc, vụ việc"
+expect_contains "pdf patrols sentence" "$text" "$(jq .patrols.patrols "$TMP/r.json") chuyến tuần tra"
+expect_contains "pdf campaign" "$text" "Vận động xây dựng đường tuần tra"
+expect_contains "pdf cash" "$text" "bằng tiền mặt"
+expect_contains "pdf models" "$text" "Lũy tre biên giới Việt"
+expect_contains "pdf overdue" "$text" "chưa được kiểm tra trong 30 ngày"
 expect_contains "pdf hash" "$text" "$(jq -r '.source.records_sha256' "$TMP/r.json")"
 pages=$(pdfinfo "$TMP/r.pdf" | awk '/^Pages:/ {print $2}')
 if [ "${pages:-0}" -ge 3 ]; then ok; else fail "pdf pages: $pages"; fi
@@ -79,19 +166,26 @@ done
 
 # English.
 bp report review --from $FROM --to $TO --lang en --out "$TMP/en.pdf"
-expect_contains "english pdf" "$(pdftotext "$TMP/en.pdf" - | tr '\n' ' ')" "SOCIALIST REPUBLIC OF VIET NAM"
+etext=$(pdftotext "$TMP/en.pdf" - | tr '\n' ' ' | tr -s ' ')
+expect_contains "english pdf" "$etext" "SOCIALIST REPUBLIC OF VIET NAM"
+expect_contains "english patrols" "$etext" "Patrols, marker inspections, incidents"
+expect_contains "english campaign" "$etext" "in labour days (valued)"
 
 # HTML: self-contained, with the headline and inline SVG.
 bp report review --from $FROM --to $TO --out "$TMP/r.html"
 html=$(cat "$TMP/r.html")
 expect_contains "html headline" "$html" "$want"
 expect_contains "html svg" "$html" "<svg"
+expect_contains "html campaign" "$html" "Tồn quỹ (tiền mặt)"
+expect_contains "html events" "$html" "Lượt người tham gia"
 if grep -qE '<script|<link|src="http' "$TMP/r.html"; then fail "html fetches from elsewhere"; else ok; fi
 
 # CSV: BOM and the headline's households.
 bp report review --from $FROM --to $TO --format csv >"$TMP/r.csv"
 expect_eq "csv bom" "$(head -c 3 "$TMP/r.csv" | od -An -tx1 | tr -d ' ')" "efbbbf"
 expect_contains "csv households" "$(cat "$TMP/r.csv")" "headline,,,,$TO,households,$(echo "$cov" | jq .households),"
+expect_contains "csv patrols" "$(cat "$TMP/r.csv")" "patrols,,,,$TO,patrols,$(jq .patrols.patrols "$TMP/r.json"),"
+expect_contains "csv spent" "$(cat "$TMP/r.csv")" "campaign,,,,$TO,spent_vnd,$(jq .campaign.spent_vnd "$TMP/r.json"),VND"
 
 # A commune report holds only that commune.
 bp report review --from $FROM --to $TO --commune 06025 --format json >"$TMP/c.json"
@@ -105,6 +199,13 @@ while IFS= read -r name; do
     grep -qF "$name" "$TMP/c.json" && leaked=$((leaked + 1))
 done <<<"$others"
 expect_eq "other communes named" "$leaked" 0
+# Its patrols and verification are the commune's, as `verify --by commune`.
+vj --from $FROM --to $TO --by commune >"$TMP/vc.json"
+cname=$(jq -r '.communes[0].name' "$TMP/c.json")
+expect_near "commune verified_m" "$(jq .patrols.verified_m "$TMP/c.json")" \
+    "$(jq --arg n "$cname" '[.rows[] | select(.name == $n) | .walked_m] | add // 0' "$TMP/vc.json")" 0.001
+if [ "$(jq .patrols.patrols "$TMP/c.json")" -lt "$(jq .patrols.patrols "$TMP/r.json")" ]; then ok; else fail "commune patrols not fewer than the province's"; fi
+expect_eq "commune overdue only its own" "$(jq -c '[.shortcomings.overdue[].commune] | unique' "$TMP/c.json")" '["06025"]'
 bp report review --from $FROM --to $TO --commune 06025 --out "$TMP/c.pdf"
 ctext=$(pdftotext "$TMP/c.pdf" - | tr '\n' ' ')
 expect_contains "commune pdf" "$ctext" "Xã Đội Cấn"

@@ -152,8 +152,10 @@ static void test_province_matches_coverage(void **state)
     assert_true(r->nmap > 100);
     assert_int_equal(strlen(r->records_sha256), 64);
     assert_true(r->section_present[BP_SECTION_HEADLINE]);
-    assert_false(r->section_present[BP_SECTION_PATROLS]);
-    assert_false(r->section_present[BP_SECTION_CAMPAIGN]);
+    /* The demo province has patrols, a campaign and models (issue 8). */
+    assert_true(r->section_present[BP_SECTION_PATROLS]);
+    assert_true(r->section_present[BP_SECTION_CAMPAIGN]);
+    assert_true(r->section_present[BP_SECTION_MODELS]);
     assert_non_null(strstr(r->title, "sơ kết 5 năm"));
     assert_non_null(strstr(r->title, "2019–2024"));
     bp_report_free(r);
@@ -250,6 +252,318 @@ static void test_json_reproducible(void **state)
     bp_report_free(c);
     bp_buf_release(&ja);
     bp_buf_release(&jb);
+}
+
+/* Issue 8: the patrol section's years are windows that add up to the
+ * period, and each equals the patrol module's verification over it. */
+static void test_patrol_section(void **state)
+{
+    struct bp_report_options o;
+    struct bp_report *r;
+    struct bp_verify_data d;
+    struct bp_error err = {0};
+    size_t i, k, patrols = 0, incidents = 0, sum;
+
+    (void)state;
+    opts_5y(&o);
+    r = build(&o);
+    assert_true(r->section_present[BP_SECTION_PATROLS]);
+    memset(&d, 0, sizeof(d));
+    assert_int_equal(bp_store_verify_load(fx.st, &d, &err), 0);
+    assert_int_equal(r->patrols.from, o.from);
+    assert_int_equal(r->patrols.to, o.to);
+    for (i = 0; i < r->nyears; i++) {
+        const struct bp_report_patrols *p = &r->years[i].pat;
+        struct bp_verify v;
+        size_t n = 0, j;
+        int32_t want_from = i ? r->years[i - 1].as_of + 1 : o.from;
+        assert_int_equal(p->from, want_from);
+        assert_int_equal(p->to, r->years[i].as_of);
+        memset(&v, 0, sizeof(v));
+        assert_int_equal(bp_verify_compute(&d.in, p->from, p->to, &v, &err),
+                         0);
+        if (fabs(p->verified_m - v.walked_m) > 1e-6)
+            fprintf(stderr, "year %d: verified %.3f, want %.3f\n",
+                    r->years[i].year, p->verified_m, v.walked_m);
+        assert_true(fabs(p->verified_m - v.walked_m) <= 1e-6);
+        assert_true(fabs(p->pledged_m - v.pledged_m) <= 1e-6);
+        bp_verify_release(&v);
+        for (j = 0; j < d.in.npatrols; j++)
+            n += d.in.patrols[j].day >= p->from && d.in.patrols[j].day <= p->to;
+        assert_int_equal(p->patrols, n);
+        for (k = 0, sum = 0; k < BP_REPORT_INC_KINDS; k++)
+            sum += p->by_kind[k];
+        assert_int_equal(sum, p->incidents);
+        for (k = 0, sum = 0; k < BP_REPORT_INC_STATUSES; k++)
+            sum += p->by_status[k];
+        assert_int_equal(sum, p->incidents);
+        patrols += p->patrols;
+        incidents += p->incidents;
+    }
+    assert_int_equal(patrols, r->patrols.patrols);
+    assert_int_equal(incidents, r->patrols.incidents);
+    assert_true(r->patrols.patrols > 0);
+    assert_true(r->patrols.walked_m > 0);
+    assert_true(r->patrols.verified_m <= r->patrols.pledged_m + 1e-6);
+    /* The walked lane lies inside the border and is no longer than the
+     * sum of the walks. */
+    assert_true(bp_spanset_length(&r->walked) > 0);
+    assert_true(bp_spanset_length(&r->walked) <= r->patrols.walked_m + 1e-6);
+    /* Overdue stretches, as the patrol module gives them. */
+    {
+        struct bp_overdue *ov = NULL;
+        size_t n = 0;
+        double m = 0;
+        assert_int_equal(bp_overdue_compute(&d.in, o.to, 30, &ov, &n, &err),
+                         0);
+        for (i = 0; i < n; i++)
+            m += ov[i].to_m - ov[i].from_m;
+        assert_int_equal(r->overdue_days, 30);
+        assert_int_equal(r->noverdue, n);
+        assert_true(fabs(r->overdue_m - m) <= 1e-3);
+        bp_free(ov);
+    }
+    bp_verify_data_release(&d);
+    bp_report_free(r);
+}
+
+/* Issue 8: the campaign's figures are the ledger's and the road report's
+ * of the records dated on or before the period's end. */
+static void test_campaign_section(void **state)
+{
+    struct bp_report_options o;
+    struct bp_report *r;
+    struct bp_campaign *cv = NULL;
+    struct bp_donor *dn = NULL;
+    struct bp_donation *dv = NULL, *dk;
+    struct bp_expense *ev = NULL, *ek;
+    struct bp_road *rv = NULL;
+    struct bp_road_progress *pv = NULL;
+    size_t nc = 0, ndn = 0, nd = 0, ne = 0, nr = 0, np = 0, i, ndk = 0,
+           nek = 0;
+    struct bp_ledger_input in;
+    struct bp_ledger l;
+    struct bp_road_report rr;
+    struct bp_error err = {0};
+
+    (void)state;
+    opts_5y(&o);
+    r = build(&o);
+    assert_int_equal(bp_store_campaign_list(fx.st, &cv, &nc, &err), 0);
+    assert_int_equal(bp_store_donor_list(fx.st, &dn, &ndn, &err), 0);
+    assert_int_equal(bp_store_donation_list(fx.st, &dv, &nd, &err), 0);
+    assert_int_equal(bp_store_expense_list(fx.st, &ev, &ne, &err), 0);
+    assert_int_equal(bp_store_road_list(fx.st, &rv, &nr, &err), 0);
+    assert_int_equal(bp_store_road_progress_list(fx.st, &pv, &np, &err), 0);
+    assert_int_equal(nc, 1);
+    assert_true(r->section_present[BP_SECTION_CAMPAIGN]);
+    dk = calloc(nd + 1, sizeof(*dk));
+    ek = calloc(ne + 1, sizeof(*ek));
+    assert_non_null(dk);
+    assert_non_null(ek);
+    for (i = 0; i < nd; i++)
+        if (dv[i].on <= o.to)
+            dk[ndk++] = dv[i];
+    for (i = 0; i < ne; i++)
+        if (ev[i].on <= o.to)
+            ek[nek++] = ev[i];
+    /* The demo's campaign runs past the period: some records are left. */
+    assert_true(ndk < nd);
+    memset(&in, 0, sizeof(in));
+    in.campaign = &cv[0];
+    in.donors = dn;
+    in.ndonors = ndn;
+    in.donations = dk;
+    in.ndonations = ndk;
+    in.expenses = ek;
+    in.nexpenses = nek;
+    in.roads = rv;
+    in.nroads = nr;
+    memset(&l, 0, sizeof(l));
+    memset(&rr, 0, sizeof(rr));
+    assert_int_equal(bp_ledger_compute(&in, 1, &l, &err), 0);
+    assert_int_equal(bp_road_report_compute(rv, nr, pv, np, dk, ndk, ek, nek,
+                                            NULL, 0, o.to, &rr, &err),
+                     0);
+    assert_int_equal(r->campaign.total.promised_vnd, l.total.promised_vnd);
+    assert_int_equal(r->campaign.total.received_vnd, l.total.received_vnd);
+    assert_int_equal(r->campaign.total.cash_vnd, l.total.cash_vnd);
+    assert_int_equal(r->campaign.total.in_kind_vnd, l.total.in_kind_vnd);
+    assert_int_equal(r->campaign.total.labour_vnd, l.total.labour_vnd);
+    assert_int_equal(r->campaign.total.spent_vnd, l.total.spent_vnd);
+    assert_int_equal(r->campaign.balance_vnd, l.balance_vnd);
+    assert_int_equal(r->campaign.total.received_vnd,
+                     r->campaign.total.cash_vnd +
+                         r->campaign.total.in_kind_vnd +
+                         r->campaign.total.labour_vnd);
+    assert_int_equal(r->campaign.goal_vnd, cv[0].goal_vnd);
+    assert_true(fabs(r->campaign.goal_road_m - cv[0].goal_road_m) < 1e-9);
+    assert_true(fabs(r->campaign.roads.built_m - rr.total.built_m) < 1e-6);
+    assert_true(fabs(r->campaign.roads.planned_m - rr.total.planned_m) <
+                1e-6);
+    assert_int_equal(r->campaign.roads.vnd_per_km, rr.total.vnd_per_km);
+    assert_string_equal(r->campaign.name, cv[0].name);
+    /* The road lane holds only stretches along the line: no longer than
+     * the road built. */
+    assert_true(bp_spanset_length(&r->road) <=
+                r->campaign.roads.built_m + 1e-6);
+    bp_ledger_release(&l);
+    bp_road_report_release(&rr);
+    free(dk);
+    free(ek);
+    bp_store_campaign_list_free(cv, nc);
+    bp_store_donor_list_free(dn, ndn);
+    bp_store_donation_list_free(dv, nd);
+    bp_store_expense_list_free(ev, ne);
+    bp_store_road_list_free(rv, nr);
+    bp_store_road_progress_list_free(pv, np);
+    bp_report_free(r);
+}
+
+/* Issue 8: bamboo, lights, 3 March activities and commendations. */
+static void test_models_section(void **state)
+{
+    struct bp_report_options o;
+    struct bp_report *r;
+    struct bp_bamboo *bv = NULL;
+    struct bp_bamboo_check *bc = NULL;
+    struct bp_light *lv = NULL;
+    struct bp_light_check *lc = NULL;
+    struct bp_event *evv = NULL;
+    struct bp_award *av = NULL;
+    size_t nb = 0, nbc = 0, nl = 0, nlc = 0, nev = 0, na = 0, i;
+    size_t levels[BP_REPORT_AWARD_LEVELS] = {0}, awards = 0;
+    struct bp_bamboo_figures bf;
+    struct bp_light_figures lf;
+    struct bp_event_figures ef;
+    struct bp_error err = {0};
+
+    (void)state;
+    opts_5y(&o);
+    r = build(&o);
+    assert_true(r->section_present[BP_SECTION_MODELS]);
+    assert_int_equal(bp_store_bamboo_list(fx.st, &bv, &nb, &err), 0);
+    assert_int_equal(bp_store_bamboo_check_list(fx.st, &bc, &nbc, &err), 0);
+    assert_int_equal(bp_store_light_list(fx.st, &lv, &nl, &err), 0);
+    assert_int_equal(bp_store_light_check_list(fx.st, &lc, &nlc, &err), 0);
+    assert_int_equal(bp_store_event_list(fx.st, &evv, &nev, &err), 0);
+    assert_int_equal(bp_store_award_list(fx.st, &av, &na, &err), 0);
+    assert_int_equal(
+        bp_bamboo_figures(bv, nb, bc, nbc, NULL, o.to, &bf, &err), 0);
+    assert_true(fabs(r->models.bamboo.planted_m - bf.planted_m) < 1e-6);
+    assert_int_equal(r->models.bamboo.clumps_planted, bf.clumps_planted);
+    assert_int_equal(r->models.bamboo.clumps_alive, bf.clumps_alive);
+    assert_int_equal(bp_light_figures(lv, nl, lc, nlc, NULL, o.to,
+                                      BP_LIGHT_REACH_M, &lf, NULL, &err),
+                     0);
+    assert_int_equal(r->models.lights.installed, lf.installed);
+    assert_int_equal(r->models.lights.working, lf.working);
+    assert_true(fabs(r->models.lights.lit_m - lf.lit_m) < 1e-6);
+    assert_true(fabs(bp_spanset_length(&r->lit) - lf.lit_m) < 1e-6);
+    for (i = 0; i < r->nyears; i++) {
+        assert_int_equal(
+            bp_event_figures(evv, nev, r->years[i].year, &ef, &err), 0);
+        if (r->years[i].ev.activities != ef.activities)
+            fprintf(stderr, "%d: %ld activities, want %ld\n",
+                    r->years[i].year, r->years[i].ev.activities,
+                    ef.activities);
+        assert_int_equal(r->years[i].ev.activities, ef.activities);
+        assert_int_equal(r->years[i].ev.participants, ef.participants);
+        assert_int_equal(r->years[i].ev.gifts_vnd, ef.gifts_vnd);
+    }
+    for (i = 0; i < na; i++)
+        if (av[i].decided_on >= o.from && av[i].decided_on <= o.to) {
+            awards++;
+            levels[av[i].level]++;
+        }
+    assert_int_equal(r->models.awards, awards);
+    for (i = 0; i < BP_REPORT_AWARD_LEVELS; i++)
+        assert_int_equal(r->models.awards_by_level[i], levels[i]);
+    bp_store_bamboo_list_free(bv, nb);
+    bp_store_bamboo_check_list_free(bc, nbc);
+    bp_store_light_list_free(lv, nl);
+    bp_store_light_check_list_free(lc, nlc);
+    bp_store_event_list_free(evv, nev);
+    bp_store_award_list_free(av, na);
+    bp_report_free(r);
+}
+
+/* Issue 8: the new sections in every rendering, in both languages. */
+static void test_activity_renderings(void **state)
+{
+    struct bp_report_options o;
+    struct bp_report *r, *e;
+    struct bp_buf b = BP_BUF_INIT;
+    char want[64];
+
+    (void)state;
+    opts_5y(&o);
+    r = build(&o);
+    assert_int_equal(bp_report_json(r, &b, NULL), 0);
+    snprintf(want, sizeof(want), "\"patrols\": %zu", r->patrols.patrols);
+    assert_non_null(strstr(b.data, want));
+    snprintf(want, sizeof(want), "\"spent_vnd\": %lld",
+             (long long)r->campaign.total.spent_vnd);
+    assert_non_null(strstr(b.data, want));
+    assert_non_null(strstr(b.data, "\"markers_overdue\""));
+    assert_non_null(strstr(b.data, "\"bamboo\": {"));
+    bp_buf_setlen(&b, 0);
+    assert_int_equal(bp_report_csv(r, &b, NULL), 0);
+    snprintf(want, sizeof(want), "campaign,,,,2024-03-03,cash_vnd,%lld,VND",
+             (long long)r->campaign.total.cash_vnd);
+    assert_non_null(strstr(b.data, want));
+    assert_non_null(strstr(b.data, "patrols_year,,,2020,"));
+    bp_buf_setlen(&b, 0);
+    assert_int_equal(bp_report_html(r, &b, NULL), 0);
+    assert_non_null(strstr(b.data, "Tuần tra, kiểm tra cột mốc, vụ việc"));
+    assert_non_null(strstr(b.data, "Lũy tre biên giới Việt"));
+    assert_non_null(strstr(b.data, "bằng ngày công"));
+    assert_null(strstr(b.data, "Chưa có số liệu"));
+    o.lang = BP_LANG_EN;
+    e = build(&o);
+    bp_buf_setlen(&b, 0);
+    assert_int_equal(bp_report_html(e, &b, NULL), 0);
+    assert_non_null(strstr(b.data, "Patrol-road campaign"));
+    assert_non_null(strstr(b.data, "in labour days (valued)"));
+    assert_non_null(strstr(b.data, "Illegal border crossing"));
+    bp_buf_setlen(&b, 0);
+    assert_int_equal(bp_report_pdf(e, &b, NULL), 0);
+    assert_true(b.len > 1000);
+    assert_memory_equal(b.data, "%PDF", 4);
+    bp_buf_release(&b);
+    bp_report_free(r);
+    bp_report_free(e);
+}
+
+/* Issue 8: the records hash covers the campaign's tables. Adds an award
+ * to the shared database: runs after the tests that count awards. */
+static void test_hash_covers_campaign(void **state)
+{
+    struct bp_report_options o;
+    struct bp_report *a, *b;
+    struct bp_award w;
+    struct bp_error err = {0};
+
+    (void)state;
+    opts_5y(&o);
+    a = build(&o);
+    memset(&w, 0, sizeof(w));
+    w.recipient_kind = BP_RECIP_HOUSEHOLD;
+    w.recipient = (char *)"Hộ ông Hoàng Văn Test";
+    w.level = BP_AWARD_GK_STATION;
+    w.decision_no = (char *)"99/QĐ-ĐBP";
+    w.decided_on = bp_date_from_ymd(2023, 5, 19);
+    if (bp_store_award_put(fx.st, &w, &err))
+        fprintf(stderr, "award: %s\n", err.message);
+    assert_int_equal(err.code, 0);
+    b = build(&o);
+    assert_string_not_equal(a->records_sha256, b->records_sha256);
+    assert_int_equal(b->models.awards, a->models.awards + 1);
+    assert_int_equal(b->models.awards_by_level[BP_AWARD_GK_STATION],
+                     a->models.awards_by_level[BP_AWARD_GK_STATION] + 1);
+    assert_int_equal(b->ncampaign_all, a->ncampaign_all + 1);
+    bp_report_free(a);
+    bp_report_free(b);
 }
 
 static void test_errors(void **state)
@@ -511,7 +825,12 @@ int main(void)
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_out_of_memory),
-        /* Last: it adds a pledge to the shared database. */
+        cmocka_unit_test(test_patrol_section),
+        cmocka_unit_test(test_campaign_section),
+        cmocka_unit_test(test_models_section),
+        cmocka_unit_test(test_activity_renderings),
+        /* These add records to the shared database. */
+        cmocka_unit_test(test_hash_covers_campaign),
         cmocka_unit_test(test_json_reproducible),
     };
 
