@@ -179,6 +179,41 @@ static int write_file(struct cli *cli, const char *path, struct bp_buf *b)
     return 0;
 }
 
+/* Start a CSV export into `b`: a byte-order mark, then the header row:
+ * the `n` names `head`, or when `head` is NULL the first name of each of
+ * the `n` import columns `cols`. */
+static int csv_begin(struct bp_csv_writer *w, struct bp_buf *b,
+                     const char *const *head,
+                     const char *const *const *cols, size_t n)
+{
+    size_t k;
+    int rc;
+
+    bp_csv_writer_init(w, b, ',');
+    rc = bp_csv_write_bom(w);
+    if (head) {
+        if (!rc)
+            rc = bp_csv_write_row(w, head, n);
+        return rc;
+    }
+    for (k = 0; k < n && !rc; k++)
+        rc = bp_csv_write_field(w, cols[k][0]);
+    if (!rc)
+        rc = bp_csv_write_eol(w);
+    return rc;
+}
+
+/* Finish a CSV export: "out of memory" when `rc` is set, else write `b`
+ * to `path`. Releases `b` either way. */
+static int csv_end(struct cli *cli, int rc, const char *path,
+                   struct bp_buf *b)
+{
+    rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
+            : write_file(cli, path, b);
+    bp_buf_release(b);
+    return rc;
+}
+
 /* ---- CSV import engine: all rows or none ---- */
 
 struct imp {
@@ -883,19 +918,14 @@ static int donor_csv(struct cli *cli, const char *path,
     size_t i;
     int rc = 0;
 
-    bp_csv_writer_init(&w, &b, ',');
-    rc = bp_csv_write_bom(&w);
-    if (!rc)
-        rc = bp_csv_write_row(&w, head, 6);
+    rc = csv_begin(&w, &b, head, NULL, 6);
     for (i = 0; i < n && !rc; i++) {
         const char *f[6] = {v[i].id, bp_donor_kind_name(v[i].kind),
                             v[i].name, v[i].anonymous ? "1" : "0",
                             v[i].contact, v[i].note};
         rc = bp_csv_write_row(&w, f, 6);
     }
-    rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-            : write_file(cli, path, &b);
-    bp_buf_release(&b);
+    rc = csv_end(cli, rc, path, &b);
     return rc;
 }
 
@@ -1171,15 +1201,10 @@ static int donation_csv(struct cli *cli, const char *path,
     struct bp_buf b = BP_BUF_INIT;
     struct bp_csv_writer wr;
     char amt[32], qty[32], days[32], day[16];
-    size_t i, k;
+    size_t i;
     int rc;
 
-    bp_csv_writer_init(&wr, &b, ',');
-    rc = bp_csv_write_bom(&wr);
-    for (k = 0; k < 15 && !rc; k++)
-        rc = bp_csv_write_field(&wr, donation_cols[k][0]);
-    if (!rc)
-        rc = bp_csv_write_eol(&wr);
+    rc = csv_begin(&wr, &b, NULL, donation_cols, 15);
     for (i = 0; i < w->ndons && !rc; i++) {
         const struct bp_donation *d = &w->dons[i];
         const char *fulfil = "";
@@ -1211,9 +1236,7 @@ static int donation_csv(struct cli *cli, const char *path,
             rc = bp_csv_write_row(&wr, f, 15);
         }
     }
-    rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-            : write_file(cli, path, &b);
-    bp_buf_release(&b);
+    rc = csv_end(cli, rc, path, &b);
     return rc;
 }
 
@@ -1439,13 +1462,7 @@ static int expense_list(struct cli *cli, int argc, char **argv)
     if (csv) {
         struct bp_buf b = BP_BUF_INIT;
         struct bp_csv_writer wr;
-        size_t k;
-        bp_csv_writer_init(&wr, &b, ',');
-        rc = bp_csv_write_bom(&wr);
-        for (k = 0; k < 7 && !rc; k++)
-            rc = bp_csv_write_field(&wr, expense_cols[k][0]);
-        if (!rc)
-            rc = bp_csv_write_eol(&wr);
+        rc = csv_begin(&wr, &b, NULL, expense_cols, 7);
         for (i = 0; i < w.nexps && !rc; i++) {
             const struct bp_expense *e = &w.exps[i];
             if (strcmp(e->campaign_id, w.c.id))
@@ -1457,9 +1474,7 @@ static int expense_list(struct cli *cli, int argc, char **argv)
             snprintf(a, sizeof(a), "%lld", (long long)e->amount_vnd);
             rc = bp_csv_write_row(&wr, f, 7);
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &b);
-        bp_buf_release(&b);
+        rc = csv_end(cli, rc, csv, &b);
     } else if (cli->json) {
         json_t *arr = json_array();
         for (i = 0; i < w.nexps; i++)
@@ -1743,10 +1758,7 @@ static int road_report(struct cli *cli, int argc, char **argv, int one)
             "du_toan_vnd", "da_chi_vnd", "chi_phi_vnd", "vnd_moi_km"};
         char f3[32], f4[32], f5[32], f6[32], f7[32], f8[32], f9[32],
             f10[32];
-        bp_csv_writer_init(&wr, &buf, ',');
-        rc = bp_csv_write_bom(&wr);
-        if (!rc)
-            rc = bp_csv_write_row(&wr, head, 11);
+        rc = csv_begin(&wr, &buf, head, NULL, 11);
         for (i = 0; i < w.nroads && !rc; i++) {
             const struct bp_road_figures *f = &rr.roads[i];
             snprintf(f3, 32, "%.3f", w.roads[i].from.measure_m / 1000);
@@ -1766,9 +1778,7 @@ static int road_report(struct cli *cli, int argc, char **argv, int one)
                 rc = bp_csv_write_row(&wr, row, 11);
             }
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &buf);
-        bp_buf_release(&buf);
+        rc = csv_end(cli, rc, csv, &buf);
         goto out;
     }
     if (cli->json) {
@@ -2063,10 +2073,7 @@ static int bamboo_list(struct cli *cli, int argc, char **argv)
                                            "so_khom", "so_ho", "ngay_trong",
                                            "ghi_chu"};
         char f1[32], f2[32], f3[32], f4[32], day[16];
-        bp_csv_writer_init(&wr, &buf, ',');
-        rc = bp_csv_write_bom(&wr);
-        if (!rc)
-            rc = bp_csv_write_row(&wr, head, 8);
+        rc = csv_begin(&wr, &buf, head, NULL, 8);
         for (i = 0; i < nb && !rc; i++) {
             snprintf(f1, 32, "%.3f", b[i].from.measure_m / 1000);
             snprintf(f2, 32, "%.3f", b[i].to.measure_m / 1000);
@@ -2080,9 +2087,7 @@ static int bamboo_list(struct cli *cli, int argc, char **argv)
                 rc = bp_csv_write_row(&wr, row, 8);
             }
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &buf);
-        bp_buf_release(&buf);
+        rc = csv_end(cli, rc, csv, &buf);
         goto out;
     }
     if (cli->json)
@@ -2296,10 +2301,7 @@ static int light_list(struct cli *cli, int argc, char **argv)
                                            "vi_do", "loai", "ngay_lap",
                                            "don_vi_tai_tro", "hoat_dong"};
         char f1[32], f2[32], f3[32], day[16];
-        bp_csv_writer_init(&wr, &buf, ',');
-        rc = bp_csv_write_bom(&wr);
-        if (!rc)
-            rc = bp_csv_write_row(&wr, head, 9);
+        rc = csv_begin(&wr, &buf, head, NULL, 9);
         for (i = 0; i < nl && !rc; i++) {
             snprintf(f1, 32, "%.3f", l[i].measure_m / 1000);
             snprintf(f2, 32, "%.6f", l[i].lon);
@@ -2315,9 +2317,7 @@ static int light_list(struct cli *cli, int argc, char **argv)
                 rc = bp_csv_write_row(&wr, row, 9);
             }
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &buf);
-        bp_buf_release(&buf);
+        rc = csv_end(cli, rc, csv, &buf);
         goto out;
     }
     if (cli->json)
@@ -2524,13 +2524,7 @@ static int event_list(struct cli *cli, int argc, char **argv)
         struct bp_buf buf = BP_BUF_INIT;
         struct bp_csv_writer wr;
         char fs[6][32];
-        size_t k;
-        bp_csv_writer_init(&wr, &buf, ',');
-        rc = bp_csv_write_bom(&wr);
-        for (k = 0; k < 10 && !rc; k++)
-            rc = bp_csv_write_field(&wr, event_cols[k][0]);
-        if (!rc)
-            rc = bp_csv_write_eol(&wr);
+        rc = csv_begin(&wr, &buf, NULL, event_cols, 10);
         for (i = 0; i < n && !rc; i++) {
             if (yd && v[i].year != (int)yd)
                 continue;
@@ -2547,9 +2541,7 @@ static int event_list(struct cli *cli, int argc, char **argv)
                 rc = bp_csv_write_row(&wr, row, 10);
             }
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &buf);
-        bp_buf_release(&buf);
+        rc = csv_end(cli, rc, csv, &buf);
         goto out;
     }
     for (i = 0; i < n; i++) {
@@ -2752,13 +2744,7 @@ static int award_list(struct cli *cli, int argc, char **argv)
     if (csv) {
         struct bp_buf buf = BP_BUF_INIT;
         struct bp_csv_writer wr;
-        size_t k;
-        bp_csv_writer_init(&wr, &buf, ',');
-        rc = bp_csv_write_bom(&wr);
-        for (k = 0; k < 9 && !rc; k++)
-            rc = bp_csv_write_field(&wr, award_cols[k][0]);
-        if (!rc)
-            rc = bp_csv_write_eol(&wr);
+        rc = csv_begin(&wr, &buf, NULL, award_cols, 9);
         for (i = 0; i < n && !rc; i++) {
             const char *row[9] = {
                 v[i].recipient, v[i].decision_no,
@@ -2770,9 +2756,7 @@ static int award_list(struct cli *cli, int argc, char **argv)
                 v[i].reason, v[i].custodian_id, v[i].id};
             rc = bp_csv_write_row(&wr, row, 9);
         }
-        rc = rc ? cli_usage(cli, "hết bộ nhớ", "out of memory")
-                : write_file(cli, csv, &buf);
-        bp_buf_release(&buf);
+        rc = csv_end(cli, rc, csv, &buf);
         goto out;
     }
     if (cli->json) {

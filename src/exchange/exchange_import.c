@@ -566,6 +566,23 @@ static int check_id(struct imp *im, bp_uuid id)
     return 0;
 }
 
+/* 0 when the code in column `c` of the current row has not come before
+ * in the file (and remember it), else -1 with the problem reported;
+ * `what` names the code ("station code"). */
+static int first_in_file(struct imp *im, enum col c, const char *what,
+                         int *oom)
+{
+    const char *k = fold(im, im->f[c]);
+
+    if (bp__xmap_get(&im->seen, k) >= 0) {
+        problem(im, c, "%s '%s' appears twice in the file", what, im->f[c]);
+        return -1;
+    }
+    if (bp__xmap_put(&im->seen, k, im->row))
+        *oom = 1;
+    return 0;
+}
+
 /* ---- one row of each kind ---- */
 
 static int row_station(struct imp *im, int *oom)
@@ -577,16 +594,8 @@ static int row_station(struct imp *im, int *oom)
         problem(im, C_CODE, "is empty; a station code is required"), bad = -1;
     if (!im->f[C_NAME])
         problem(im, C_NAME, "is empty; a name is required"), bad = -1;
-    if (im->f[C_CODE]) {
-        const char *k = fold(im, im->f[C_CODE]);
-        if (bp__xmap_get(&im->seen, k) >= 0) {
-            problem(im, C_CODE, "station code '%s' appears twice in the file",
-                    im->f[C_CODE]);
-            bad = -1;
-        } else if (bp__xmap_put(&im->seen, k, im->row)) {
-            *oom = 1;
-        }
-    }
+    if (im->f[C_CODE] && first_in_file(im, C_CODE, "station code", oom))
+        bad = -1;
     if (bad)
         return -1;
     r = vec_push(&im->recs, im->row);
@@ -619,16 +628,8 @@ static int row_commune(struct imp *im, int *oom)
         bad = -1;
     if (get_stretch(im, &from, &to))
         bad = -1;
-    if (im->f[C_CODE]) {
-        const char *k = fold(im, im->f[C_CODE]);
-        if (bp__xmap_get(&im->seen, k) >= 0) {
-            problem(im, C_CODE, "commune code '%s' appears twice in the file",
-                    im->f[C_CODE]);
-            bad = -1;
-        } else if (bp__xmap_put(&im->seen, k, im->row)) {
-            *oom = 1;
-        }
-    }
+    if (im->f[C_CODE] && first_in_file(im, C_CODE, "commune code", oom))
+        bad = -1;
     if (bad)
         return -1;
     r = vec_push(&im->recs, im->row);

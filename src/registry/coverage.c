@@ -61,7 +61,7 @@ static size_t upper(const double *v, size_t n, double x)
  * Markers in the piece [a, b) of the union, b <= length_m. A marker
  * exactly at the border's end lies in no half-open piece, yet it is
  * pledged when the union reaches the end, so it counts with the piece
- * that ends there.
+ * that ends there. A commune's stretch counts its markers the same way.
  */
 static size_t markers_in_piece(const struct bp_cov_input *in, double a,
                                double b)
@@ -75,23 +75,6 @@ static size_t markers_in_piece(const struct bp_cov_input *in, double a,
     if (b == in->length_m)
         k += upper(in->marker_m, in->nmarkers, b) -
              lower(in->marker_m, in->nmarkers, b);
-    return k;
-}
-
-/* Markers in a commune's stretch [from, to), its end included when it is
- * the border's end. */
-static size_t markers_in_stretch(const struct bp_cov_input *in, double from,
-                                 double to)
-{
-    size_t k;
-
-    if (!(from < to))
-        return 0;
-    k = lower(in->marker_m, in->nmarkers, to) -
-        lower(in->marker_m, in->nmarkers, from);
-    if (to == in->length_m)
-        k += upper(in->marker_m, in->nmarkers, to) -
-             lower(in->marker_m, in->nmarkers, to);
     return k;
 }
 
@@ -378,7 +361,7 @@ static void commune_figures(const struct bp_cov_input *in,
     double a, b;
 
     f->length_m = c->to_m - c->from_m;
-    f->markers_total = markers_in_stretch(in, c->from_m, c->to_m);
+    f->markers_total = markers_in_piece(in, c->from_m, c->to_m);
     /*
      * Walk only the union's spans that meet the stretch: a binary search
      * finds the first, so all communes together cost the union's size

@@ -6,7 +6,6 @@
  * measures from marker anchors, a light's road), and dispatch to the
  * backend's generic put and list.
  */
-#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -17,39 +16,11 @@
 
 #define OPS(st) ((st)->ops->campaign)
 
-static int prepare_id(char *id, struct bp_error *err)
-{
-    size_t i;
-
-    if (!id[0]) {
-        if (bp_uuid_make(id))
-            return bp_error_set(err, BP_EIO,
-                                "no randomness to make a new id from");
-        return 0;
-    }
-    if (!bp_uuid_valid(id))
-        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "id",
-                               "'%.40s' is not a UUID", id);
-    for (i = 0; id[i]; i++)
-        id[i] = (char)tolower((unsigned char)id[i]);
-    return 0;
-}
-
-static int need_text(const char *s, const char *field, const char *what,
-                     struct bp_error *err)
-{
-    if (s && *s)
-        return 0;
-    return bp_error_set_at(err, BP_EINVAL, NULL, 0, field,
-                           "a %s needs a %s", what, field);
-}
-
+/* The campaign's records need the backend's campaign operations too. */
 static int need_store(struct bp_store *st, const void *rec,
                       struct bp_error *err)
 {
-    if (st && rec && OPS(st))
-        return 0;
-    return bp_error_set(err, BP_EINVAL, "no store or record given");
+    return bp__store_need_store(st && OPS(st) ? st : NULL, rec, err);
 }
 
 /* ---- lists ---- */
@@ -164,18 +135,6 @@ FIND_FN(road, "road project")
 
 /* ---- the border and anchors ---- */
 
-static int border_length(struct bp_store *st, const struct bp_border **b,
-                         struct bp_error *err)
-{
-    int rc = bp__store_border_cached(st, b, err);
-
-    if (rc == BP_ENOTFOUND)
-        return bp_error_set(err, BP_ENOTFOUND,
-                            "no border line yet: import the border first "
-                            "(chưa có đường biên giới: hãy nhập trước)");
-    return rc;
-}
-
 /* Derive the measure of a marker anchor from the stored markers. */
 static int resolve(struct bp_store *st, struct bp_anchor *a,
                    const char *what, const char *name, const char *field,
@@ -240,7 +199,7 @@ static int stretch(struct bp_store *st, struct bp_anchor *from,
     if (!rc)
         rc = resolve(st, to, what, name, "to", err);
     if (!rc)
-        rc = border_length(st, &b, err);
+        rc = bp__store_border_needed(st, &b, err);
     if (!rc)
         rc = on_border(b, from->measure_m, what, name, "from", err);
     if (!rc)
@@ -263,7 +222,7 @@ int bp_store_campaign_put(struct bp_store *st, struct bp_campaign *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.name, "name", "campaign", err);
+    rc = bp__store_need_text(r.name, "name", "campaign", err);
     if (!rc && r.starts_on == BP_DATE_NONE)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "starts_on",
                              "campaign '%s' needs a start date", r.name);
@@ -283,7 +242,7 @@ int bp_store_campaign_put(struct bp_store *st, struct bp_campaign *rec,
                              "campaign '%s': the road goal is not a length",
                              r.name);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__CAMPAIGN, &r, err);
     if (!rc)
@@ -300,13 +259,13 @@ int bp_store_donor_put(struct bp_store *st, struct bp_donor *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.name, "name", "donor", err);
+    rc = bp__store_need_text(r.name, "name", "donor", err);
     if (!rc && (unsigned)r.kind >= BP_DONOR_NKINDS)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "kind",
                              "donor '%s' has an unknown kind", r.name);
     r.anonymous = r.anonymous != 0;
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__DONOR, &r, err);
     if (!rc)
@@ -391,11 +350,11 @@ int bp_store_donation_put(struct bp_store *st, struct bp_donation *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = prepare_id(r.id, err);
+    rc = bp__store_prepare_id(r.id, err);
     if (!rc)
-        rc = need_text(r.campaign_id, "campaign", "donation", err);
+        rc = bp__store_need_text(r.campaign_id, "campaign", "donation", err);
     if (!rc)
-        rc = need_text(r.donor_id, "donor", "donation", err);
+        rc = bp__store_need_text(r.donor_id, "donor", "donation", err);
     if (!rc) {
         rc = bp_store_campaign_find(st, r.campaign_id, &c, err);
         if (rc == BP_ENOTFOUND)
@@ -432,9 +391,9 @@ int bp_store_expense_put(struct bp_store *st, struct bp_expense *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.doc_no, "doc_no", "expense", err);
+    rc = bp__store_need_text(r.doc_no, "doc_no", "expense", err);
     if (!rc)
-        rc = need_text(r.campaign_id, "campaign", "expense", err);
+        rc = bp__store_need_text(r.campaign_id, "campaign", "expense", err);
     if (!rc && r.on == BP_DATE_NONE)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "date",
                              "expense '%s' needs a date", r.doc_no);
@@ -444,7 +403,7 @@ int bp_store_expense_put(struct bp_store *st, struct bp_expense *rec,
                              "positive amount",
                              r.doc_no, (long long)r.amount_vnd);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = ledger_with(st, r.campaign_id, NULL, &r, err);
     if (!rc)
@@ -465,7 +424,7 @@ int bp_store_road_put(struct bp_store *st, struct bp_road *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.name, "name", "road project", err);
+    rc = bp__store_need_text(r.name, "name", "road project", err);
     if (!rc && r.budget_vnd < 0)
         rc = bp_error_set_at(err, BP_ERANGE, NULL, 0, "budget_vnd",
                              "road '%s': the budget is negative", r.name);
@@ -481,7 +440,7 @@ int bp_store_road_put(struct bp_store *st, struct bp_road *rec,
     } else if (r.kind == BP_ROAD_PATH) {
         rc = resolve(st, &r.from, "road", r.name, "from", err);
         if (!rc)
-            rc = border_length(st, &b, err);
+            rc = bp__store_border_needed(st, &b, err);
         if (!rc)
             rc = on_border(b, r.from.measure_m, "road", r.name, "from", err);
         r.to = r.from;
@@ -498,7 +457,7 @@ int bp_store_road_put(struct bp_store *st, struct bp_road *rec,
                              "road '%s' has an unknown kind", r.name);
     }
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__ROAD, &r, err);
     if (!rc)
@@ -548,7 +507,7 @@ int bp_store_road_progress_put(struct bp_store *st,
             bp_fmt_number(b / 1000, 3, BP_LANG_VI, (char[32]){0}, 32));
     bp_road_release(&road);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__ROAD_PROGRESS, &r, err);
     if (!rc)
@@ -566,7 +525,7 @@ int bp_store_bamboo_put(struct bp_store *st, struct bp_bamboo *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = prepare_id(r.id, err);
+    rc = bp__store_prepare_id(r.id, err);
     if (rc)
         return rc;
     name = r.id;
@@ -624,7 +583,7 @@ int bp_store_bamboo_check_put(struct bp_store *st,
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "date",
                              "a survival check needs a date");
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__BAMBOO_CHECK, &r, err);
     if (!rc)
@@ -646,7 +605,7 @@ int bp_store_light_put(struct bp_store *st, struct bp_light *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = prepare_id(r.id, err);
+    rc = bp__store_prepare_id(r.id, err);
     if (!rc && (unsigned)r.kind > BP_LIGHT_OTHER)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "kind",
                              "light '%s' has an unknown kind", r.id);
@@ -654,7 +613,7 @@ int bp_store_light_put(struct bp_store *st, struct bp_light *rec,
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "date",
                              "light '%s' needs an installation date", r.id);
     if (!rc)
-        rc = border_length(st, &b, err);
+        rc = bp__store_border_needed(st, &b, err);
     if (rc)
         return rc;
     if (isfinite(r.lon) || isfinite(r.lat)) {
@@ -696,12 +655,12 @@ int bp_store_light_check_put(struct bp_store *st, struct bp_light_check *rec,
         return rc;
     r = *rec;
     r.working = r.working != 0;
-    rc = need_text(r.light_id, "light", "light check", err);
+    rc = bp__store_need_text(r.light_id, "light", "light check", err);
     if (!rc && r.on == BP_DATE_NONE)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "date",
                              "a light check needs a date");
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__LIGHT_CHECK, &r, err);
     if (!rc)
@@ -718,7 +677,7 @@ int bp_store_event_put(struct bp_store *st, struct bp_event *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.commune_id, "commune", "3 March record", err);
+    rc = bp__store_need_text(r.commune_id, "commune", "3 March record", err);
     if (!rc && (r.year < 1990 || r.year > 2100))
         rc = bp_error_set_at(err, BP_ERANGE, NULL, 0, "year",
                              "3 March record: year %d is not between 1990 "
@@ -737,7 +696,7 @@ int bp_store_event_put(struct bp_store *st, struct bp_event *rec,
                              "3 March record of %d: an amount is negative",
                              r.year);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__EVENT, &r, err);
     if (!rc)
@@ -754,9 +713,10 @@ int bp_store_award_put(struct bp_store *st, struct bp_award *rec,
     if ((rc = need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.recipient, "recipient", "commendation", err);
+    rc = bp__store_need_text(r.recipient, "recipient", "commendation", err);
     if (!rc)
-        rc = need_text(r.decision_no, "decision_no", "commendation", err);
+        rc = bp__store_need_text(r.decision_no, "decision_no",
+                                 "commendation", err);
     if (!rc && r.decided_on == BP_DATE_NONE)
         rc = bp_error_set_at(err, BP_EINVAL, NULL, 0, "date",
                              "commendation '%s' needs a decision date",
@@ -768,7 +728,7 @@ int bp_store_award_put(struct bp_store *st, struct bp_award *rec,
                              "recipient kind",
                              r.decision_no);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = OPS(st)->put(st, BP__AWARD, &r, err);
     if (!rc)

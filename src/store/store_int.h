@@ -118,4 +118,21 @@ int bp__store_border_cached(struct bp_store *st, const struct bp_border **out,
 /* Free a list of records of kind `k` (bp_store_R_list_free). */
 void bp__store_list_free(enum bp__rec_kind k, void *v, size_t n);
 
+/*
+ * Record checks shared by the record APIs (store_registry.c). Each returns
+ * 0 or BP_EINVAL/BP_EIO with the message set.
+ * prepare_id: an empty `id` (a bp_uuid buffer) gets a new UUID; a given
+ * one must be a UUID and is lower-cased in place.
+ * need_text: `s` is non-empty ("a <what> needs a <field>").
+ * need_store: `st` and `rec` are given.
+ */
+int bp__store_prepare_id(char *id, struct bp_error *err);
+int bp__store_need_text(const char *s, const char *field, const char *what,
+                        struct bp_error *err);
+int bp__store_need_store(struct bp_store *st, const void *rec,
+                         struct bp_error *err);
+/* bp__store_border_cached, with BP_ENOTFOUND saying to import one. */
+int bp__store_border_needed(struct bp_store *st, const struct bp_border **b,
+                            struct bp_error *err);
+
 #endif

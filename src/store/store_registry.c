@@ -17,7 +17,7 @@
 #include "store/store_int.h"
 
 /* An empty id gets a new UUID; a given one must be a UUID (lower-cased). */
-static int prepare_id(char *id, struct bp_error *err)
+int bp__store_prepare_id(char *id, struct bp_error *err)
 {
     size_t i;
 
@@ -35,8 +35,8 @@ static int prepare_id(char *id, struct bp_error *err)
     return 0;
 }
 
-static int need_text(const char *s, const char *field, const char *what,
-                     struct bp_error *err)
+int bp__store_need_text(const char *s, const char *field, const char *what,
+                        struct bp_error *err)
 {
     if (s && *s)
         return 0;
@@ -44,8 +44,8 @@ static int need_text(const char *s, const char *field, const char *what,
                            "a %s needs a %s", what, field);
 }
 
-static int need_store(struct bp_store *st, const void *rec,
-                      struct bp_error *err)
+int bp__store_need_store(struct bp_store *st, const void *rec,
+                         struct bp_error *err)
 {
     if (st && rec)
         return 0;
@@ -71,17 +71,25 @@ static int check_anchor(const struct bp_anchor *a, const char *field,
     return 0;
 }
 
-/* The calibrated length of the stored border, or BP_ENOTFOUND. */
-static int border_length(struct bp_store *st, double *len,
-                         struct bp_error *err)
+int bp__store_border_needed(struct bp_store *st, const struct bp_border **b,
+                            struct bp_error *err)
 {
-    const struct bp_border *b = NULL;
-    int rc = bp__store_border_cached(st, &b, err);
+    int rc = bp__store_border_cached(st, b, err);
 
     if (rc == BP_ENOTFOUND)
         return bp_error_set(err, BP_ENOTFOUND,
                             "no border line yet: import the border first "
                             "(chưa có đường biên giới: hãy nhập trước)");
+    return rc;
+}
+
+/* The calibrated length of the stored border, or BP_ENOTFOUND. */
+static int border_length(struct bp_store *st, double *len,
+                         struct bp_error *err)
+{
+    const struct bp_border *b = NULL;
+    int rc = bp__store_border_needed(st, &b, err);
+
     if (!rc)
         *len = bp_border_length_m(b);
     return rc;
@@ -93,14 +101,14 @@ int bp_store_station_put(struct bp_store *st, struct bp_station *rec,
     struct bp_station r;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.code, "code", "station", err);
+    rc = bp__store_need_text(r.code, "code", "station", err);
     if (!rc)
-        rc = need_text(r.name, "name", "station", err);
+        rc = bp__store_need_text(r.name, "name", "station", err);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = st->ops->put(st, BP__STATION, &r, -1, err);
     if (!rc)
@@ -115,18 +123,18 @@ int bp_store_commune_put(struct bp_store *st, struct bp_commune *rec,
     double len = -1;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.code, "code", "commune", err);
+    rc = bp__store_need_text(r.code, "code", "commune", err);
     if (!rc)
-        rc = need_text(r.name, "name", "commune", err);
+        rc = bp__store_need_text(r.name, "name", "commune", err);
     if (!rc)
         rc = check_anchor(&r.from, "from", err);
     if (!rc)
         rc = check_anchor(&r.to, "to", err);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (rc)
         return rc;
     /* A commune may be registered before the border is imported; its
@@ -149,14 +157,14 @@ int bp_store_village_put(struct bp_store *st, struct bp_village *rec,
     struct bp_village r;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.name, "name", "village", err);
+    rc = bp__store_need_text(r.name, "name", "village", err);
     if (!rc)
-        rc = need_text(r.commune_id, "commune_id", "village", err);
+        rc = bp__store_need_text(r.commune_id, "commune_id", "village", err);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = st->ops->put(st, BP__VILLAGE, &r, -1, err);
     if (!rc)
@@ -172,10 +180,10 @@ int bp_store_marker_put(struct bp_store *st, struct bp_marker *rec,
     struct bp_hit hit;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
-    rc = need_text(r.number, "number", "marker", err);
+    rc = bp__store_need_text(r.number, "number", "marker", err);
     if (rc)
         return rc;
     if (bp_marker_key(r.number, r.key, sizeof(r.key)))
@@ -193,7 +201,7 @@ int bp_store_marker_put(struct bp_store *st, struct bp_marker *rec,
                                "marker '%s': official measure %g is not a "
                                "distance",
                                r.number, r.official_m);
-    rc = prepare_id(r.id, err);
+    rc = bp__store_prepare_id(r.id, err);
     if (rc)
         return rc;
     rc = bp__store_border_cached(st, &b, err);
@@ -257,7 +265,7 @@ static const void *v_at(const void *v, size_t i, size_t size)
 /* What a custodian needs before the database is asked. */
 static int check_custodian(const struct bp_custodian *r, struct bp_error *err)
 {
-    int rc = need_text(r->name, "name", "custodian", err);
+    int rc = bp__store_need_text(r->name, "name", "custodian", err);
 
     if (rc)
         return rc;
@@ -292,12 +300,12 @@ int bp_store_custodian_put(struct bp_store *st, struct bp_custodian *rec,
     struct bp_custodian r;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
     rc = check_custodian(&r, err);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = st->ops->put(st, BP__CUSTODIAN, &r, -1, err);
     if (!rc)
@@ -308,7 +316,8 @@ int bp_store_custodian_put(struct bp_store *st, struct bp_custodian *rec,
 /* What a pledge needs before the database is asked. */
 static int check_pledge(const struct bp_pledge *r, struct bp_error *err)
 {
-    int rc = need_text(r->custodian_id, "custodian_id", "pledge", err);
+    int rc = bp__store_need_text(r->custodian_id, "custodian_id", "pledge",
+                                 err);
 
     if (rc)
         return rc;
@@ -332,12 +341,12 @@ int bp_store_pledge_put(struct bp_store *st, struct bp_pledge *rec,
     double len = 0;
     int rc;
 
-    if ((rc = need_store(st, rec, err)))
+    if ((rc = bp__store_need_store(st, rec, err)))
         return rc;
     r = *rec;
     rc = check_pledge(&r, err);
     if (!rc)
-        rc = prepare_id(r.id, err);
+        rc = bp__store_prepare_id(r.id, err);
     if (!rc)
         rc = border_length(st, &len, err);
     if (!rc)
@@ -403,7 +412,7 @@ static int put_many(struct bp_store *st, enum bp__rec_kind k, void *v,
         rc = k == BP__CUSTODIAN ? check_custodian(v_at(v, i, size), err)
                                 : check_pledge(v_at(v, i, size), err);
         if (!rc && id[0])
-            rc = prepare_id(id, err);
+            rc = bp__store_prepare_id(id, err);
         if (rc && err)
             err->row = (long)i + 1;
     }

@@ -39,6 +39,43 @@ static char *col_dup(sqlite3_stmt *q, int i)
     return t ? bp_strdup((const char *)t) : NULL;
 }
 
+/* The rows read_rows has read: `len` of `cap` items of `size` bytes. */
+struct rows {
+    char *arr;
+    size_t len, cap;
+    size_t size, first; /* item size, first capacity */
+};
+
+/*
+ * Step `q` to its end, reading each row into the next item of `r` with
+ * `read` (nonzero: out of memory; the item still counts, so the list's
+ * free releases what it holds). 0, BP_ENOMEM, or the SQLite error while
+ * `doing`. The caller finalizes `q` and frees the items on failure.
+ */
+static int read_rows(struct sqlite_store *s, sqlite3_stmt *q, struct rows *r,
+                     int (*read)(sqlite3_stmt *q, void *item),
+                     const char *doing, struct bp_error *err)
+{
+    int step;
+
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (r->len == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : r->first;
+            char *na = bp_reallocarray(r->arr, cap, r->size);
+
+            if (!na)
+                return bp_error_set(err, BP_ENOMEM, "out of memory");
+            r->arr = na;
+            r->cap = cap;
+        }
+        if (read(q, r->arr + r->len++ * r->size))
+            return bp_error_set(err, BP_ENOMEM, "out of memory");
+    }
+    if (step != SQLITE_DONE)
+        return bp__sqlite_error(s, err, doing);
+    return 0;
+}
+
 /* Copy a text column into a bp_uuid ("" for NULL). */
 static void col_uuid(sqlite3_stmt *q, int i, bp_uuid out)
 {
@@ -75,6 +112,11 @@ static int read_user(sqlite3_stmt *q, struct bp_user *u)
         return BP_ENOMEM;
     }
     return 0;
+}
+
+static int user_row(sqlite3_stmt *q, void *item)
+{
+    return read_user(q, item);
 }
 
 static int exists(struct sqlite_store *s, const char *sql, const char *id,
@@ -186,40 +228,20 @@ int bp__sqlite_user_list(struct bp_store *st, struct bp_user **v, size_t *n,
 {
     struct sqlite_store *s = (struct sqlite_store *)st;
     sqlite3_stmt *q = NULL;
-    struct bp_user *arr = NULL;
-    size_t len = 0, cap = 0;
-    int rc, step;
+    struct rows r = {NULL, 0, 0, sizeof(struct bp_user), 16};
+    int rc;
 
     rc = prepare(s, SEL_USER " ORDER BY name", &q, err);
     if (rc)
         return rc;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (len == cap) {
-            struct bp_user *na;
-            cap = cap ? 2 * cap : 16;
-            na = bp_reallocarray(arr, cap, sizeof(*na));
-            if (!na) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                goto out;
-            }
-            arr = na;
-        }
-        if (read_user(q, &arr[len])) {
-            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-            goto out;
-        }
-        len++;
-    }
-    if (step != SQLITE_DONE)
-        rc = bp__sqlite_error(s, err, "listing users");
-out:
+    rc = read_rows(s, q, &r, user_row, "listing users", err);
     sqlite3_finalize(q);
     if (rc) {
-        bp_store_user_list_free(arr, len);
+        bp_store_user_list_free((struct bp_user *)(void *)r.arr, r.len);
         return rc;
     }
-    *v = arr;
-    *n = len;
+    *v = (struct bp_user *)(void *)r.arr;
+    *n = r.len;
     return 0;
 }
 
@@ -243,6 +265,12 @@ static void read_token(sqlite3_stmt *q, struct bp_token *t)
     t->created_at = sqlite3_column_int64(q, 5);
     t->expires_at = sqlite3_column_int64(q, 6);
     t->ended_at = sqlite3_column_int64(q, 7);
+}
+
+static int token_row(sqlite3_stmt *q, void *item)
+{
+    read_token(q, item);
+    return 0;
 }
 
 int bp__sqlite_token_put(struct bp_store *st, struct bp_token *t,
@@ -346,9 +374,8 @@ int bp__sqlite_token_list(struct bp_store *st, const char *user_id,
 {
     struct sqlite_store *s = (struct sqlite_store *)st;
     sqlite3_stmt *q = NULL;
-    struct bp_token *arr = NULL;
-    size_t len = 0, cap = 0;
-    int rc, step;
+    struct rows r = {NULL, 0, 0, sizeof(struct bp_token), 16};
+    int rc;
 
     rc = prepare(s,
                  SEL_TOKEN " WHERE t.kind = 'api' AND (?1 IS NULL OR "
@@ -357,29 +384,14 @@ int bp__sqlite_token_list(struct bp_store *st, const char *user_id,
     if (rc)
         return rc;
     bind_opt(q, 1, user_id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (len == cap) {
-            struct bp_token *na;
-            cap = cap ? 2 * cap : 16;
-            na = bp_reallocarray(arr, cap, sizeof(*na));
-            if (!na) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                goto out;
-            }
-            arr = na;
-        }
-        read_token(q, &arr[len++]);
-    }
-    if (step != SQLITE_DONE)
-        rc = bp__sqlite_error(s, err, "listing tokens");
-out:
+    rc = read_rows(s, q, &r, token_row, "listing tokens", err);
     sqlite3_finalize(q);
     if (rc) {
-        bp_store_token_list_free(arr, len);
+        bp_store_token_list_free((struct bp_token *)(void *)r.arr, r.len);
         return rc;
     }
-    *v = arr;
-    *n = len;
+    *v = (struct bp_token *)(void *)r.arr;
+    *n = r.len;
     return 0;
 }
 
@@ -415,15 +427,31 @@ int bp__sqlite_audit_append(struct bp_store *st, struct bp_audit_entry *e,
     return rc;
 }
 
+static int audit_row(sqlite3_stmt *q, void *item)
+{
+    struct bp_audit_entry *e = item;
+
+    memset(e, 0, sizeof(*e));
+    e->seq = sqlite3_column_int64(q, 0);
+    e->at_ms = sqlite3_column_int64(q, 1);
+    col_uuid(q, 2, e->user_id);
+    e->user_name = col_dup(q, 3);
+    e->action = col_dup(q, 4);
+    e->kind = col_dup(q, 5);
+    e->record_id = col_dup(q, 6);
+    e->before = col_dup(q, 7);
+    e->after = col_dup(q, 8);
+    return !e->action || !e->kind;
+}
+
 int bp__sqlite_audit_list(struct bp_store *st, const struct bp_audit_query *qy,
                           struct bp_audit_entry **v, size_t *n,
                           struct bp_error *err)
 {
     struct sqlite_store *s = (struct sqlite_store *)st;
     sqlite3_stmt *q = NULL;
-    struct bp_audit_entry *arr = NULL;
-    size_t len = 0, cap = 0;
-    int rc, step;
+    struct rows r = {NULL, 0, 0, sizeof(struct bp_audit_entry), 32};
+    int rc;
 
     rc = prepare(s,
                  "SELECT seq, at_ms, user_id, user_name, action, kind, "
@@ -439,43 +467,14 @@ int bp__sqlite_audit_list(struct bp_store *st, const struct bp_audit_query *qy,
     bind_opt(q, 3, qy->record_id);
     bind_opt(q, 4, qy->user);
     sqlite3_bind_int64(q, 5, qy->limit ? (sqlite3_int64)qy->limit : 100);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bp_audit_entry *e;
-        if (len == cap) {
-            struct bp_audit_entry *na;
-            cap = cap ? 2 * cap : 32;
-            na = bp_reallocarray(arr, cap, sizeof(*na));
-            if (!na) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                goto out;
-            }
-            arr = na;
-        }
-        e = &arr[len++];
-        memset(e, 0, sizeof(*e));
-        e->seq = sqlite3_column_int64(q, 0);
-        e->at_ms = sqlite3_column_int64(q, 1);
-        col_uuid(q, 2, e->user_id);
-        e->user_name = col_dup(q, 3);
-        e->action = col_dup(q, 4);
-        e->kind = col_dup(q, 5);
-        e->record_id = col_dup(q, 6);
-        e->before = col_dup(q, 7);
-        e->after = col_dup(q, 8);
-        if (!e->action || !e->kind) {
-            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-            goto out;
-        }
-    }
-    if (step != SQLITE_DONE)
-        rc = bp__sqlite_error(s, err, "reading the audit log");
-out:
+    rc = read_rows(s, q, &r, audit_row, "reading the audit log", err);
     sqlite3_finalize(q);
     if (rc) {
-        bp_store_audit_list_free(arr, len);
+        bp_store_audit_list_free((struct bp_audit_entry *)(void *)r.arr,
+                                 r.len);
         return rc;
     }
-    *v = arr;
-    *n = len;
+    *v = (struct bp_audit_entry *)(void *)r.arr;
+    *n = r.len;
     return 0;
 }

@@ -23,6 +23,7 @@
 
 /* The fuzz target, so the replay runs exactly what the fuzzer runs. */
 #include "../fuzz/fuzz_geojson.c"
+#include "fuzz_replay.h"
 
 /* Fewer files than this means the corpus went missing. */
 #define MIN_CORPUS_FILES 20
@@ -32,18 +33,6 @@ static int is_json_file(const struct dirent *d)
     size_t len = strlen(d->d_name);
 
     return len > 5 && !strcmp(d->d_name + len - 5, ".json");
-}
-
-static void corpus_dir(char *out, size_t size)
-{
-    const char *data = getenv("BP_TEST_DATA");
-
-    if (!data) {
-        print_error("BP_TEST_DATA is not set; run through ctest or set it "
-                    "to tests/data\n");
-        fail();
-    }
-    snprintf(out, size, "%s/../fuzz/corpus/geojson", data);
 }
 
 static void replay_one(const char *path, const char *fname,
@@ -99,32 +88,8 @@ static void replay_one(const char *path, const char *fname,
 
 static void test_replay_corpus(void **state)
 {
-    char dir[4096], path[4096 + 256];
-    struct dirent **list = NULL;
-    int i, count;
-
     (void)state;
-    corpus_dir(dir, sizeof(dir));
-    count = scandir(dir, &list, is_json_file, alphasort);
-    if (count < MIN_CORPUS_FILES) {
-        print_error("%s: found %d corpus files, expected at least %d\n", dir,
-                    count, MIN_CORPUS_FILES);
-        for (i = 0; i < count; i++)
-            free(list[i]);
-        free(list);
-        fail();
-    }
-    for (i = 0; i < count; i++) {
-        struct bp_buf b = BP_BUF_INIT;
-
-        snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
-        assert_int_equal(bp_buf_read_file(&b, path), 0);
-        replay_one(path, list[i]->d_name, &b);
-        bp_buf_release(&b);
-    }
-    for (i = 0; i < count; i++)
-        free(list[i]);
-    free(list);
+    fuzz_replay_corpus("geojson", is_json_file, MIN_CORPUS_FILES, replay_one);
 }
 
 /* A few corpus files whose outcome is known, so a silent change shows. */
@@ -151,7 +116,7 @@ static void test_known_outcomes(void **state)
     size_t i;
 
     (void)state;
-    corpus_dir(dir, sizeof(dir));
+    fuzz_corpus_dir("geojson", dir, sizeof(dir));
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct bp_buf b = BP_BUF_INIT;
         struct bp_lonlat *pts = NULL;
