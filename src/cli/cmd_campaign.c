@@ -414,7 +414,7 @@ static int f_commune(struct imp *im, int col, bp_uuid out, int need)
     char *f, *g;
 
     out[0] = 0;
-    if (!*s) {
+    if (!*s || !strcmp(s, "—")) { /* "—": none, as the exports write it */
         if (need)
             problem(im, BP_EINVAL, "commune", "a commune is needed");
         return need ? BP_EINVAL : 0;
@@ -443,6 +443,50 @@ static int f_commune(struct imp *im, int col, bp_uuid out, int need)
     problem(im, BP_ENOTFOUND, "commune", "no commune '%s'%s", s,
             hit > 1 ? " (several have that name; use the code)" : "");
     return BP_ENOTFOUND;
+}
+
+/* One end of a stretch, as `add` takes it: a marker with an offset in
+ * column `cm` ("1120+350"), else a km in column `ckm` ("80,350"); one of
+ * the two is needed. */
+static int f_anchor(struct imp *im, int cm, int ckm, const char *fm,
+                    const char *fkm, struct bp_anchor *a)
+{
+    const char *m = fld(im, cm), *k = fld(im, ckm);
+
+    memset(a, 0, sizeof(*a));
+    if (*m) {
+        if (!bp_anchor_parse(m, a))
+            return 0;
+        problem(im, BP_EPARSE, fm,
+                "'%s' is not a marker with an offset (e.g. 1120+350)", m);
+        return BP_EPARSE;
+    }
+    if (*k) {
+        if (!bp_anchor_parse_km(k, a))
+            return 0;
+        problem(im, BP_EPARSE, fkm, "'%s' is not a km (e.g. 80,350)", k);
+        return BP_EPARSE;
+    }
+    problem(im, BP_EINVAL, fm, "a marker ('%s') or a km ('%s') is needed",
+            fm, fkm);
+    return BP_EINVAL;
+}
+
+/* A finite number (as opt_number() takes it); `*out` unchanged when the
+ * field is empty. */
+static int f_number(struct imp *im, int col, const char *field, double *out)
+{
+    const char *s = fld(im, col);
+    double d = 0;
+
+    if (!*s)
+        return 0;
+    if (bp_parse_decimal(s, &d) || !isfinite(d)) {
+        problem(im, BP_EPARSE, field, "'%s' is not a number", s);
+        return BP_EPARSE;
+    }
+    *out = d;
+    return 0;
 }
 
 typedef int (*row_fn)(struct imp *im, const int *cols);
@@ -1915,9 +1959,77 @@ static int road_show(struct cli *cli, int argc, char **argv)
     return road_report(cli, argc, argv, 1);
 }
 
+static const char *const *const road_cols[] = {
+    COLS("ten", "name"),
+    COLS("tu_moc", "from_marker"),
+    COLS("tu_km", "from_km"),
+    COLS("den_moc", "to_marker"),
+    COLS("den_km", "to_km"),
+    COLS("moc_duong", "path_to"),
+    COLS("dai_m", "length_m", "ke_hoach_m"),
+    COLS("xa", "commune"),
+    COLS("chien_dich", "campaign"),
+    COLS("du_toan", "budget_vnd", "du_toan_vnd"),
+    COLS("ngay_bat_dau", "start"),
+    COLS("ngay_xong", "finish"),
+    COLS("ghi_chu", "note"),
+    COLS("ma", "id")};
+
+static int road_row(struct imp *im, const int *c)
+{
+    struct bp_road r = {0};
+    struct bp_campaign cp = {0};
+    struct bp_error e = {0};
+    long before = im->total;
+    int rc;
+
+    if (!*fld(im, c[0]))
+        problem(im, BP_EINVAL, "ten", "a road project needs a name");
+    if (*fld(im, c[5])) {
+        r.kind = BP_ROAD_PATH;
+        if (bp_anchor_parse(fld(im, c[5]), &r.from))
+            problem(im, BP_EPARSE, "moc_duong", "'%s' is not a marker",
+                    fld(im, c[5]));
+    } else {
+        f_anchor(im, c[1], c[2], "tu_moc", "tu_km", &r.from);
+        f_anchor(im, c[3], c[4], "den_moc", "den_km", &r.to);
+    }
+    f_number(im, c[6], "dai_m", &r.planned_m);
+    f_commune(im, c[7], r.commune_id, 0);
+    /* As `road add`: no campaign named is the only campaign, if any. */
+    rc = f_ref(im, c[8], "chien_dich", find_campaign, &cp, 0);
+    if (rc > 0) {
+        struct bp_error none = {0};
+        if (!bp_store_campaign_find(im->st, NULL, &cp, &none))
+            rc = 0;
+    }
+    if (!rc)
+        memcpy(r.campaign_id, cp.id, sizeof(bp_uuid));
+    bp_campaign_release(&cp);
+    f_money(im, c[9], "du_toan", &r.budget_vnd);
+    f_date(im, c[10], "ngay_bat_dau", 0, &r.starts_on);
+    f_date(im, c[11], "ngay_xong", 0, &r.finished_on);
+    f_id(im, c[13], r.id);
+    if (im->total > before)
+        return BP_EINVAL;
+    r.name = (char *)fld(im, c[0]);
+    r.note = (char *)fld(im, c[12]);
+    rc = bp_store_road_put(im->st, &r, &e);
+    if (rc)
+        put_problem(im, &e);
+    return rc;
+}
+
+static int road_import(struct cli *cli, int argc, char **argv)
+{
+    return run_import(cli, argc, argv, road_cols, 14, 1, road_row);
+}
+
 static const struct cli_cmd road_cmds[] = {
     {"add", road_add, "thêm công trình đường tuần tra / đường lên mốc",
      "add a patrol road project or marker path"},
+    {"import", road_import, "nhập công trình đường từ CSV",
+     "import road projects from CSV"},
     {"progress", road_progress, "ghi đoạn đường đã làm",
      "record a stretch built"},
     {"list", road_list, "tiến độ các công trình (--csv TỆP: xuất)",
@@ -2136,8 +2248,53 @@ out:
     return rc;
 }
 
+static const char *const *const bamboo_cols[] = {
+    COLS("so_khom", "clumps"),
+    COLS("ngay", "date", "ngay_trong"),
+    COLS("xa", "commune"),
+    COLS("tu_moc", "from_marker"),
+    COLS("tu_km", "from_km"),
+    COLS("den_moc", "to_marker"),
+    COLS("den_km", "to_km"),
+    COLS("so_ho", "households"),
+    COLS("ghi_chu", "note"),
+    COLS("ma", "id")};
+
+static int bamboo_row(struct imp *im, const int *c)
+{
+    struct bp_bamboo b = {0};
+    struct bp_error e = {0};
+    long before = im->total;
+    int rc;
+
+    if (!*fld(im, c[0]))
+        problem(im, BP_EINVAL, "so_khom", "a number of clumps is needed");
+    else
+        f_long(im, c[0], "so_khom", &b.clumps);
+    f_date(im, c[1], "ngay", 1, &b.planted_on);
+    f_commune(im, c[2], b.commune_id, 0);
+    f_anchor(im, c[3], c[4], "tu_moc", "tu_km", &b.from);
+    f_anchor(im, c[5], c[6], "den_moc", "den_km", &b.to);
+    f_long(im, c[7], "so_ho", &b.households);
+    f_id(im, c[9], b.id);
+    if (im->total > before)
+        return BP_EINVAL;
+    b.note = (char *)fld(im, c[8]);
+    rc = bp_store_bamboo_put(im->st, &b, &e);
+    if (rc)
+        put_problem(im, &e);
+    return rc;
+}
+
+static int bamboo_import(struct cli *cli, int argc, char **argv)
+{
+    return run_import(cli, argc, argv, bamboo_cols, 10, 2, bamboo_row);
+}
+
 static const struct cli_cmd bamboo_cmds[] = {
     {"add", bamboo_add, "ghi đợt trồng tre", "record a bamboo planting"},
+    {"import", bamboo_import, "nhập các đợt trồng tre từ CSV",
+     "import bamboo plantings from CSV"},
     {"check", bamboo_check, "ghi kiểm tra số khóm sống",
      "record a survival check"},
     {"list", bamboo_list, "số km, số khóm trồng và còn sống theo xã",
@@ -2359,8 +2516,72 @@ out:
     return rc;
 }
 
+static const char *const *const light_cols[] = {
+    COLS("ngay", "date", "ngay_lap"),
+    COLS("ly_trinh_km", "measure_km", "km"),
+    COLS("kinh_do", "lon"),
+    COLS("vi_do", "lat"),
+    COLS("loai", "kind"),
+    COLS("don_vi_tai_tro", "funder"),
+    COLS("cong_trinh", "road"),
+    COLS("xa", "commune"),
+    COLS("hoat_dong", "working"),
+    COLS("ghi_chu", "note"),
+    COLS("ma", "id")};
+
+static int light_row(struct imp *im, const int *c)
+{
+    struct bp_light l = {0};
+    struct bp_anchor a;
+    struct bp_error e = {0};
+    const char *km = fld(im, c[1]), *kind = fld(im, c[4]);
+    long before = im->total;
+    int rc;
+
+    f_date(im, c[0], "ngay", 1, &l.installed_on);
+    l.lon = l.lat = NAN;
+    /* As `light add`: a km places it, else lon and lat both. */
+    if (*km) {
+        if (bp_anchor_parse_km(km, &a))
+            problem(im, BP_EPARSE, "ly_trinh_km",
+                    "'%s' is not a km (e.g. 40,125)", km);
+        else
+            l.measure_m = a.measure_m;
+    } else if (!*fld(im, c[2]) || !*fld(im, c[3])) {
+        problem(im, BP_EINVAL, "ly_trinh_km",
+                "a position is needed: 'ly_trinh_km', or 'kinh_do' and "
+                "'vi_do'");
+    } else {
+        f_number(im, c[2], "kinh_do", &l.lon);
+        f_number(im, c[3], "vi_do", &l.lat);
+    }
+    if (bp_light_kind_parse(*kind ? kind : "solar", &l.kind))
+        problem(im, BP_EINVAL, "loai",
+                "'%s' is not a light kind (solar, grid, other; năng lượng "
+                "mặt trời, điện lưới, khác)",
+                kind);
+    f_road(im, c[6], l.road_id);
+    f_commune(im, c[7], l.commune_id, 0);
+    f_id(im, c[10], l.id);
+    if (im->total > before)
+        return BP_EINVAL;
+    l.working = !*fld(im, c[8]) || yes(fld(im, c[8]));
+    l.funder = (char *)fld(im, c[5]);
+    l.note = (char *)fld(im, c[9]);
+    rc = bp_store_light_put(im->st, &l, &e);
+    if (rc)
+        put_problem(im, &e);
+    return rc;
+}
+
+static int light_import(struct cli *cli, int argc, char **argv)
+{
+    return run_import(cli, argc, argv, light_cols, 11, 1, light_row);
+}
+
 static const struct cli_cmd light_cmds[] = {
     {"add", light_add, "ghi đèn lắp đặt", "record a light"},
+    {"import", light_import, "nhập đèn từ CSV", "import lights from CSV"},
     {"check", light_check, "ghi kiểm tra đèn", "record a light check"},
     {"list", light_list, "số đèn đang sáng, số km được chiếu sáng",
      "lights working, km lit"},

@@ -105,6 +105,42 @@ expect_eq "re-import keeps count" "$(bp donor list --json | jq length)" "$((nd))
 expect_status "event import bad" 1 bp event import <(printf 'xa,nam,so_hoat_dong\nNowhere,2024,3\nTân Thanh,1800,2\n')
 expect_contains "event commune" "$(cat "$TMP/err")" "no commune 'Nowhere'"
 expect_contains "event year" "$(cat "$TMP/err")" "year 1800"
+# Road, bamboo and light import: a good file goes in; one bad row writes
+# nothing and is named by file, row and field.
+nr=$(bp road list --json | jq '.roads | length')
+printf 'ten,tu_moc,tu_km,den_km,moc_duong,dai_m,du_toan\nĐường nhập 1,,100,100.9,,,"2.000.000"\nĐường lên mốc nhập,,,,1230,90,\n' >"$TMP/r.csv"
+expect_status "road import" 0 bp road import "$TMP/r.csv"
+expect_eq "roads imported" "$(bp road list --json | jq '.roads | length')" "$((nr + 2))"
+expect_eq "imported path length" "$(bp road list --json | jq '.roads[] | select(.name=="Đường lên mốc nhập") | .planned_m')" "90"
+expect_eq "imported stretch" "$(bp road list --json | jq '.roads[] | select(.name=="Đường nhập 1") | .planned_m')" "900"
+printf 'name,from_marker,from_km,to_km\nĐường nhập 2,,100,101\nĐường nhập 3,abc,,101\n' >"$TMP/rb.csv"
+expect_status "road import bad" 1 bp road import "$TMP/rb.csv"
+expect_contains "road bad row" "$(cat "$TMP/err")" "rb.csv: row 3: field 'tu_moc': 'abc' is not a marker"
+expect_eq "roads unchanged" "$(bp road list --json | jq '.roads | length')" "$((nr + 2))"
+bp bamboo list --csv "$TMP/b0.csv" >/dev/null
+nb=$(($(wc -l <"$TMP/b0.csv") - 1))
+printf 'tu_km,den_km,so_khom,ngay,so_ho\n100,100.5,200,05/03/2024,4\n100.5,101,150,06/03/2024,3\n' >"$TMP/b.csv"
+expect_status "bamboo import" 0 bp bamboo import "$TMP/b.csv"
+bp bamboo list --csv "$TMP/b1.csv" >/dev/null
+expect_eq "bamboo imported" "$(($(wc -l <"$TMP/b1.csv") - 1))" "$((nb + 2))"
+expect_contains "bamboo clumps" "$(cat "$TMP/b1.csv")" ",100.500,101.000,150,3,2024-03-06,"
+printf 'from_km,to_km,clumps,date\n100,100.5,200,05/03/2024\n100,100.5,80,31/02/2024\n' >"$TMP/bb.csv"
+expect_status "bamboo import bad" 1 bp bamboo import "$TMP/bb.csv"
+expect_contains "bamboo bad row" "$(cat "$TMP/err")" "bb.csv: row 3: field 'ngay': '31/02/2024' is not a date"
+bp bamboo list --csv "$TMP/b2.csv" >/dev/null
+expect_eq "bamboo unchanged" "$(($(wc -l <"$TMP/b2.csv") - 1))" "$((nb + 2))"
+bp light list --csv "$TMP/l0.csv" >/dev/null
+nl=$(($(wc -l <"$TMP/l0.csv") - 1))
+printf 'ly_trinh_km,ngay,loai,cong_trinh\n100,2,01/03/2024,điện lưới,Đường thử\n' | sed 's/^100,2/"100,2"/' >"$TMP/l.csv"
+expect_status "light import" 0 bp light import "$TMP/l.csv"
+bp light list --csv "$TMP/l1.csv" >/dev/null
+expect_eq "light imported" "$(($(wc -l <"$TMP/l1.csv") - 1))" "$((nl + 1))"
+expect_contains "light kind and km" "$(cat "$TMP/l1.csv")" ",100.200,,,grid,2024-03-01,"
+printf 'measure_km,date,kind\n100.4,02/03/2024,solar\n100.5,02/03/2024,gió\n' >"$TMP/lb.csv"
+expect_status "light import bad" 1 bp light import "$TMP/lb.csv"
+expect_contains "light bad row" "$(cat "$TMP/err")" "lb.csv: row 3: field 'loai': 'gió' is not a light kind"
+bp light list --csv "$TMP/l2.csv" >/dev/null
+expect_eq "lights unchanged" "$(($(wc -l <"$TMP/l2.csv") - 1))" "$((nl + 1))"
 expect_status "award suggest" 0 bp award suggest --as-of 31/12/2024 --json --limit 1000
 [ "$(jq length "$TMP/out")" -gt 0 ] && ok || fail "no award suggestions in the demo"
 n_all=$(jq length "$TMP/out")
