@@ -61,7 +61,7 @@ static inline double chord_vec(const struct bp_border *b, size_t j,
         e[1] = p[1] - c->y;
         e[2] = p[2] - c->z;
     } else {
-        t = wd * a->idd;
+        t = wd / dd;
         e[0] = wx - t * dx;
         e[1] = wy - t * dy;
         e[2] = wz - t * dz;
@@ -167,7 +167,7 @@ static inline void leaf_lb2(const struct geo_leaf *restrict k,
     const v4f zero = splat4(0.0f), one = splat4(1.0f);
     size_t i;
 
-    for (i = 0; i < GEO_FANOUT; i += 4) {
+    for (i = 0; i < GEO_LEAF; i += 4) {
         v4f ax = load4(k->fx + i), ay = load4(k->fy + i);
         v4f dx = load4(k->fx + i + 1) - ax, dy = load4(k->fy + i + 1) - ay;
         v4f wx = px - ax, wy = py - ay;
@@ -218,12 +218,12 @@ static void make_leaf(struct geo_leaf *k, const double *enu, size_t K,
                       size_t m)
 {
     float mx[2] = {0.0f, 0.0f};
-    size_t i, v0 = m * GEO_FANOUT;
+    size_t i, v0 = m * GEO_LEAF;
     int c;
 
     for (c = 0; c < 2; c++)
         k->org[c] = enu[3 * v0 + c];
-    for (i = 0; i < GEO_FANOUT + 1; i++) {
+    for (i = 0; i < GEO_LEAF + 1; i++) {
         size_t v = v0 + i < K ? v0 + i : K;
         float f[2];
 
@@ -236,7 +236,7 @@ static void make_leaf(struct geo_leaf *k, const double *enu, size_t K,
         k->fy[i] = f[1];
     }
     k->ext = mx[0] + mx[1];
-    for (i = 0; i < GEO_FANOUT; i++) {
+    for (i = 0; i < GEO_LEAF; i++) {
         float dx = k->fx[i + 1] - k->fx[i], dy = k->fy[i + 1] - k->fy[i];
         float dd = dx * dx + dy * dy;
 
@@ -301,12 +301,12 @@ static void *alloc_lines(size_t n, size_t size, void **mem)
 
 int bp__geo_index_build(struct bp_border *b, const double *ecef)
 {
-    size_t K = b->nchord, count, span = GEO_FANOUT, l, m, v;
+    size_t K = b->nchord, count, span = GEO_LEAF, l, m, v;
     double *enu = NULL;
     int rc = BP_ENOMEM;
 
     b->nentry[0] = K;
-    b->nblock[0] = (K + GEO_FANOUT - 1) / GEO_FANOUT;
+    b->nblock[0] = (K + GEO_LEAF - 1) / GEO_LEAF;
     b->leaf = alloc_lines(b->nblock[0], sizeof(*b->leaf), &b->mem[0]);
     b->cv = bp_calloc(K + 1, sizeof(*b->cv));
     enu = bp_calloc(K + 1, 3 * sizeof(*enu));
@@ -318,12 +318,6 @@ int bp__geo_index_build(struct bp_border *b, const double *ecef)
         b->cv[v].x = a[0];
         b->cv[v].y = a[1];
         b->cv[v].z = a[2];
-        if (v < K) {
-            double dx = a[3] - a[0], dy = a[4] - a[1], dz = a[5] - a[2];
-            double dd = dx * dx + dy * dy + dz * dz;
-
-            b->cv[v].idd = dd > 0.0 ? 1.0 / dd : 0.0;
-        }
     }
     enu_frame(b, ecef);
     for (v = 0; v <= K; v++)
@@ -373,7 +367,9 @@ static inline void consider(const struct bp_border *b, struct query *q,
         q->best = d2;
         q->bi = j;
         q->sb = sqrt(d2);
-        q->reach = round_up(q->sb * (1.0 + GEO_FLOAT_REL) + GEO_SLACK_M);
+        /* Rounded to float and up by more than a float ulp. */
+        q->reach = (float)(q->sb * (1.0 + GEO_FLOAT_REL) + GEO_SLACK_M) *
+                   (1.0f + 1e-6f);
     }
 }
 
@@ -387,9 +383,9 @@ static inline void consider_chord(const struct bp_border *b, struct query *q,
 static inline size_t block_len(const struct bp_border *b, size_t level,
                                size_t m)
 {
-    size_t n = b->nentry[level] - m * GEO_FANOUT;
+    size_t w = level ? GEO_FANOUT : GEO_LEAF, n = b->nentry[level] - m * w;
 
-    return n < GEO_FANOUT ? n : GEO_FANOUT;
+    return n < w ? n : w;
 }
 
 /* The query point relative to a block's origin, in single precision, and
@@ -429,46 +425,105 @@ static inline size_t lowest_bit(unsigned bits)
 #endif
 }
 
+#if GEO_SSE2
+/* Lane masks for each 4-bit pattern. */
+static const union {
+    unsigned u[16][4];
+    float f[16][4];
+} lane_mask = {{
+    {0, 0, 0, 0}, {~0u, 0, 0, 0}, {0, ~0u, 0, 0}, {~0u, ~0u, 0, 0},
+    {0, 0, ~0u, 0}, {~0u, 0, ~0u, 0}, {0, ~0u, ~0u, 0}, {~0u, ~0u, ~0u, 0},
+    {0, 0, 0, ~0u}, {~0u, 0, 0, ~0u}, {0, ~0u, 0, ~0u}, {~0u, ~0u, 0, ~0u},
+    {0, 0, ~0u, ~0u}, {~0u, 0, ~0u, ~0u}, {0, ~0u, ~0u, ~0u},
+    {~0u, ~0u, ~0u, ~0u},
+}};
+#endif
+
 /*
- * The nearest of the entries still in `*left` (a bit per entry), taken out
- * of it; GEO_FANOUT when none is left. Taking the nearest one at a time
- * rather than sorting: once the first has been searched, the rest are
- * usually out of reach.
+ * The nearest of the entries still in `*left` (a bit per entry, at least
+ * one), taken out of it. Taking the nearest one at a time rather than
+ * sorting: once the first has been searched, the rest are usually out of
+ * reach.
  */
-static inline size_t take_nearest(const float *lb2, unsigned *left)
+static inline size_t take_nearest(const float *lb2, size_t lanes,
+                                  unsigned *left)
 {
     unsigned bits = *left;
-    size_t best = GEO_FANOUT;
-    float v = INFINITY;
+    size_t best;
 
-    while (bits) {
-        size_t i = lowest_bit(bits);
+    unsigned rest = bits & (bits - 1);
 
-        bits &= bits - 1;
-        if (lb2[i] <= v) {
-            v = lb2[i];
-            best = i;
+    if (!rest) {
+        /* One left, the usual case once the best is close. */
+        best = lowest_bit(bits);
+    } else if (!(rest & (rest - 1))) {
+        size_t i = lowest_bit(bits), j = lowest_bit(rest);
+
+        best = lb2[j] < lb2[i] ? j : i;
+    } else {
+#if GEO_SSE2
+        __m128 inf = _mm_set1_ps(INFINITY), v[GEO_FANOUT / 4], mn;
+        unsigned eq = 0;
+        size_t g;
+
+        for (g = 0; g < lanes / 4; g++) {
+            __m128 mk = _mm_loadu_ps(lane_mask.f[bits >> (4 * g) & 15u]);
+
+            v[g] = _mm_or_ps(_mm_and_ps(mk, _mm_loadu_ps(lb2 + 4 * g)),
+                             _mm_andnot_ps(mk, inf));
         }
+        mn = v[0];
+        for (g = 1; g < lanes / 4; g++)
+            mn = _mm_min_ps(mn, v[g]);
+        mn = _mm_min_ps(mn, _mm_shuffle_ps(mn, mn, _MM_SHUFFLE(2, 3, 0, 1)));
+        mn = _mm_min_ps(mn, _mm_shuffle_ps(mn, mn, _MM_SHUFFLE(1, 0, 3, 2)));
+        for (g = 0; g < lanes / 4; g++)
+            eq |= (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(v[g], mn)) << (4 * g);
+        best = lowest_bit(eq & bits);
+#else
+        float v = INFINITY;
+
+        best = lowest_bit(bits);
+        for (rest = bits; rest; rest &= rest - 1) {
+            size_t i = lowest_bit(rest);
+
+            if (lb2[i] < v) {
+                v = lb2[i];
+                best = i;
+            }
+        }
+#endif
     }
-    if (best < GEO_FANOUT)
-        *left &= ~(1u << best);
+    *left &= ~(1u << best);
     return best;
 }
 
-/* A bit for each of the first n entries whose bound is within thr. */
-static inline unsigned within(const float *lb2, size_t n, float thr)
+/* Whether at most four bits are set. */
+static inline int few_bits(unsigned bits)
+{
+    bits &= bits - 1;
+    bits &= bits - 1;
+    bits &= bits - 1;
+    bits &= bits - 1;
+    return bits == 0;
+}
+
+/* A bit for each of the first n of `lanes` bounds within thr. */
+static inline unsigned within(const float *lb2, size_t lanes, size_t n,
+                              float thr)
 {
     unsigned bits = 0;
 #if GEO_SSE2
     __m128 t = _mm_set1_ps(thr);
+    size_t i;
 
-    bits = (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2), t)) |
-           (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2 + 4), t))
-               << 4;
+    for (i = 0; i < lanes; i += 4)
+        bits |= (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2 + i), t))
+                << i;
 #else
     size_t i;
 
-    for (i = 0; i < GEO_FANOUT; i++)
+    for (i = 0; i < lanes; i++)
         bits |= (unsigned)(lb2[i] <= thr) << i;
 #endif
     return bits & ((1u << n) - 1u);
@@ -477,52 +532,53 @@ static inline unsigned within(const float *lb2, size_t n, float thr)
 static void visit_leaf(const struct bp_border *b, struct query *q, size_t m)
 {
     const struct geo_leaf *k = &b->leaf[m];
-    float lb2[GEO_FANOUT], pr[2];
+    float lb2[GEO_LEAF], pr[2];
     float mag = relative(q, k->org, k->ext, pr);
     double seen = q->best;
     size_t n = block_len(b, 0, m), i;
     unsigned left, bits;
 
     leaf_lb2(k, pr, lb2);
-    left = within(lb2, n, reach2(q, mag));
-    for (bits = left; bits; bits &= bits - 1)
-        GEO_PREFETCH(&b->cv[m * GEO_FANOUT + lowest_bit(bits)]);
+    left = within(lb2, GEO_LEAF, n, reach2(q, mag));
+    for (bits = few_bits(left) ? left : 0; bits; bits &= bits - 1)
+        GEO_PREFETCH(&b->cv[m * GEO_LEAF + lowest_bit(bits)]);
     while (left) {
-        i = take_nearest(lb2, &left);
-        consider_chord(b, q, m * GEO_FANOUT + i);
+        i = take_nearest(lb2, GEO_LEAF, &left);
+        consider_chord(b, q, m * GEO_LEAF + i);
         if (q->best != seen) {
             seen = q->best;
-            left &= within(lb2, n, reach2(q, mag));
+            left &= within(lb2, GEO_LEAF, n, reach2(q, mag));
         }
     }
 }
 
-/*
- * Visit block m of `level`: its entries nearest first, skipping those
- * certainly farther than the best chord so far (the candidates shrink
- * each time the best improves). Nothing at exactly the best distance is
- * ever skipped, so ties go to the lower index as in the scan.
- */
-static void descend(const struct bp_border *b, struct query *q, size_t level,
-                    size_t m)
-{
-    const struct geo_node *k;
-    float lb2[GEO_FANOUT], pr[2], mag;
-    double seen = q->best;
-    unsigned left, bits;
-    size_t n, i;
+/* Where the search stands at one level of the tree. */
+struct frame {
+    float lb2[GEO_FANOUT]; /* bounds of the block's entries */
+    float mag;             /* magnitude for reach2() */
+    unsigned left;         /* entries still to search */
+    size_t m;              /* the block */
+    double seen;           /* q->best when `left` was last pruned */
+};
 
-    if (level == 0) {
-        visit_leaf(b, q, m);
-        return;
-    }
-    k = &b->node[level][m];
-    n = block_len(b, level, m);
-    mag = relative(q, k->org, k->ext, pr);
-    node_lb2(k, pr, lb2);
-    left = within(lb2, n, reach2(q, mag));
-    /* The two bottom levels are too big to stay in cache. */
-    for (bits = level <= 2 ? left : 0; bits; bits &= bits - 1) {
+/* Bound the entries of node block m of `level` into f. */
+static inline void open_node(const struct bp_border *b, const struct query *q,
+                             struct frame *f, size_t level, size_t m)
+{
+    const struct geo_node *k = &b->node[level][m];
+    unsigned bits;
+    float pr[2];
+
+    f->m = m;
+    f->seen = q->best;
+    f->mag = relative(q, k->org, k->ext, pr);
+    node_lb2(k, pr, f->lb2);
+    f->left = within(f->lb2, GEO_FANOUT, block_len(b, level, m),
+                     reach2(q, f->mag));
+    /* The two bottom levels are too big to stay in cache; with many
+     * candidates (no best yet) most will not be searched. */
+    bits = level <= 2 && few_bits(f->left) ? f->left : 0;
+    for (; bits; bits &= bits - 1) {
         size_t c = m * GEO_FANOUT + lowest_bit(bits);
         const char *child = level > 1 ? (const char *)&b->node[level - 1][c]
                                       : (const char *)&b->leaf[c];
@@ -530,12 +586,46 @@ static void descend(const struct bp_border *b, struct query *q, size_t level,
         GEO_PREFETCH(child);
         GEO_PREFETCH(child + 64);
     }
-    while (left) {
-        i = take_nearest(lb2, &left);
-        descend(b, q, level - 1, m * GEO_FANOUT + i);
-        if (q->best != seen) {
-            seen = q->best;
-            left &= within(lb2, n, reach2(q, mag));
+}
+
+/*
+ * The branch-and-bound search, depth first without recursion: at each
+ * level the entries of one block, nearest first, skipping those certainly
+ * farther than the best chord so far (the candidates shrink each time the
+ * best improves). Nothing at exactly the best distance is ever skipped, so
+ * ties go to the lower index as in the scan.
+ */
+static void search(const struct bp_border *b, struct query *q)
+{
+    struct frame st[GEO_MAX_LEVELS];
+    size_t top = b->nlevel - 1, level = top;
+
+    if (top == 0) {
+        visit_leaf(b, q, 0);
+        return;
+    }
+    open_node(b, q, &st[top], top, 0);
+    for (;;) {
+        struct frame *f = &st[level];
+        size_t i;
+
+        if (q->best != f->seen) {
+            f->seen = q->best;
+            f->left &= within(f->lb2, GEO_FANOUT, GEO_FANOUT,
+                              reach2(q, f->mag));
+        }
+        if (!f->left) {
+            if (level == top)
+                break;
+            level++;
+            continue;
+        }
+        i = f->m * GEO_FANOUT + take_nearest(f->lb2, GEO_FANOUT, &f->left);
+        if (level == 1) {
+            visit_leaf(b, q, i);
+        } else {
+            level--;
+            open_node(b, q, &st[level], level, i);
         }
     }
 }
@@ -656,7 +746,7 @@ int bp_border_project(const struct bp_border *b, double lon, double lat,
     rc = start_query(b, lon, lat, hit, &q, up);
     if (rc)
         goto out;
-    descend(b, &q, b->nlevel - 1, 0);
+    search(b, &q);
     finish(b, &q, up, lon, lat, hit);
 out:
     return rc;
@@ -684,12 +774,10 @@ int bp_border_project_near(const struct bp_border *b, double lon, double lat,
          * answer. */
         lo = b->first[hint_segment];
         hi = b->first[hint_segment + 1];
-        lo = lo > 0 ? lo - 1 : 0;
-        hi = hi < b->nchord ? hi + 1 : hi;
         for (j = lo; j < hi; j++)
             consider_chord(b, &q, j);
     }
-    descend(b, &q, b->nlevel - 1, 0);
+    search(b, &q);
     finish(b, &q, up, lon, lat, hit);
 out:
     return rc;

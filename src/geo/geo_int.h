@@ -31,8 +31,9 @@
 /* Offsets beyond this are refined with exact geodesics (docs/geo.md). */
 #define GEO_FAR_M 5000.0
 
-/* Fan-out of the projection tree. */
-#define GEO_FANOUT 8
+/* Fan-out of the projection tree: chords per leaf, entries per node. */
+#define GEO_LEAF   16
+#define GEO_FANOUT 16
 #define GEO_MAX_LEVELS 24
 
 /*
@@ -48,21 +49,21 @@
 #define GEO_FLOAT_REL 4e-6
 
 /*
- * Eight chords in line order, for the lower bounds: chord i runs from
+ * GEO_LEAF chords in line order, for the lower bounds: chord i runs from
  * point i to point i + 1 (east fx, north fy, relative to `org`);
  * fidd[i] = 1 / |chord|^2 in the plane (0 for zero length). Past the end
- * of the line a block repeats the last point. Two cache lines.
+ * of the line a block repeats the last point.
  */
 struct geo_leaf {
     double org[2];
     float ext; /* largest |fx| + largest |fy| */
     float pad;
-    float fx[GEO_FANOUT + 1], fy[GEO_FANOUT + 1];
-    float fidd[GEO_FANOUT];
+    float fx[GEO_LEAF + 1], fy[GEO_LEAF + 1];
+    float fidd[GEO_LEAF];
 };
 
 /*
- * Eight entries of a level above the chords, each covering a run of
+ * GEO_FANOUT entries of a level above the chords, each covering a run of
  * consecutive chords: a box in the east-north plane holding them,
  * relative to `org`, rounded outwards to single precision.
  */
@@ -76,7 +77,7 @@ struct geo_node {
 /* A chord's start in ECEF metres and 1 / |chord|^2 (0 for zero length):
  * the exact metric. */
 struct geo_vertex {
-    double x, y, z, idd;
+    double x, y, z;
 };
 
 struct bp_border {
@@ -99,9 +100,9 @@ struct bp_border {
     double *cg;            /* K + 1 geodesic measure of chord ends */
     size_t *cseg;          /* K: segment of each chord */
 
-    /* Tree: level 0 is the chords, 8 to a leaf block; entry e of level
-     * l >= 1 covers the chords [e 8^l, (e+1) 8^l) and its children are
-     * block e of level l - 1. The top level has one block. */
+    /* Tree: level 0 is the chords, GEO_LEAF to a leaf block; entry e of
+     * level l >= 1 covers the chords of block e of level l - 1, its
+     * children. The top level has one block. */
     size_t nlevel;
     size_t nentry[GEO_MAX_LEVELS];
     size_t nblock[GEO_MAX_LEVELS];
@@ -129,9 +130,9 @@ struct bp_border {
  */
 static inline void geo_sincosd(double x, double *sinx, double *cosx)
 {
-    double q = nearbyint(x / 90.0), r = (x - 90.0 * q) * GEO_DEG, z = r * r;
+    long k = (long)(x / 90.0 + (x < 0.0 ? -0.5 : 0.5)); /* nearest */
+    double r = (x - 90.0 * (double)k) * GEO_DEG, z = r * r;
     double s, c;
-    long k = (long)q & 3;
 
     s = r + r * z *
                 (-1.0 / 6 +
@@ -151,7 +152,7 @@ static inline void geo_sincosd(double x, double *sinx, double *cosx)
                                  z * (1.0 / 479001600 +
                                       z * (-1.0 / 87178291200 +
                                            z / 20922789888000)))))));
-    switch (k) {
+    switch (k & 3) {
     case 0:
         *sinx = s;
         *cosx = c;
