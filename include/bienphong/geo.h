@@ -68,7 +68,10 @@ struct bp_border;
  * Build a border from `n` vertices in line order (`pts` is borrowed and
  * copied). Consecutive duplicate vertices are dropped. The line is reversed
  * if needed so the measure starts at `opts->start`. Calibration points
- * with geodesic_m < 0 are placed by projecting their lon/lat.
+ * with geodesic_m < 0 are placed by projecting their lon/lat; a given
+ * geodesic_m counts from the start as oriented. Two points at the same
+ * place with the same measure (a twin marker) count once. `opts` may be
+ * NULL for the defaults.
  *
  * Returns 0 and sets `*out` (caller owns; free with bp_border_free()), or:
  * BP_EINVAL for NULL arguments; BP_EGEOM for non-finite or out-of-range
@@ -89,7 +92,8 @@ void bp_border_free(struct bp_border *b);
 size_t bp_border_vertex_count(const struct bp_border *b);
 /** The vertices in measure order; borrowed, valid while `b` lives. */
 const struct bp_lonlat *bp_border_vertices(const struct bp_border *b);
-/** Geodesic measure of vertex `i` (cumulative geodesic length). */
+/** Geodesic measure of vertex `i` (cumulative geodesic length); NaN when
+ * `i` is not a vertex. */
 double bp_border_vertex_geodesic_m(const struct bp_border *b, size_t i);
 /** Total geodesic length in metres. */
 double bp_border_geodesic_length_m(const struct bp_border *b);
@@ -120,7 +124,8 @@ int bp_border_project(const struct bp_border *b, double lon, double lat,
 /**
  * The same as bp_border_project(), faster when the point is near the one
  * before it (consecutive GPS fixes): `hint_segment` is the previous hit's
- * segment. Gives exactly the same answer as bp_border_project().
+ * segment. Gives exactly the same answer as bp_border_project(), whatever
+ * the hint (one out of range is ignored).
  */
 int bp_border_project_near(const struct bp_border *b, double lon, double lat,
                            size_t hint_segment, struct bp_hit *hit);

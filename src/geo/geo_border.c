@@ -89,8 +89,7 @@ static int take_vertices(struct bp_border *b, const struct bp_lonlat *pts,
                                     "crosses the antimeridian; split the "
                                     "line there",
                                     last_i, q.lon, i, p.lon);
-            geod_inverse(&b->geod, q.lat, q.lon, p.lat, p.lon, &s12, &a1,
-                         &a2);
+            geod_inverse(&b->geod, q.lat, q.lon, p.lat, p.lon, &s12, &a1, &a2);
             if (!(s12 > 0.0))
                 continue;
             len[m - 1] = s12;
@@ -159,8 +158,8 @@ static int make_chords(struct bp_border *b, const double *len, double **ecef)
 
         b->first[i] = j;
         if (m > 1)
-            geod_lineinit(&line, &b->geod, b->v[i].lat, b->v[i].lon,
-                          b->azi[i], 0);
+            geod_lineinit(&line, &b->geod, b->v[i].lat, b->v[i].lon, b->azi[i],
+                          0);
         for (k = 0; k < m; k++, j++) {
             b->cseg[j] = i;
             if (k == 0) {
@@ -169,8 +168,7 @@ static int make_chords(struct bp_border *b, const double *len, double **ecef)
             } else {
                 double s = len[i] * (double)k / (double)m;
 
-                geod_position(&line, s, &b->cpt[j].lat, &b->cpt[j].lon,
-                              NULL);
+                geod_position(&line, s, &b->cpt[j].lat, &b->cpt[j].lon, NULL);
                 b->cg[j] = b->cum[i] + s;
             }
         }

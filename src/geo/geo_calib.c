@@ -100,8 +100,8 @@ static int out_of_order(struct bp_error *err, const struct placed *p,
 }
 
 /* Fill b->tab_* from the sorted points; b->tab_* have room for nc + 2. */
-static int make_table(struct bp_border *b, const struct placed *pl,
-                      size_t nc, double official, struct bp_error *err)
+static int make_table(struct bp_border *b, const struct placed *pl, size_t nc,
+                      double official, struct bp_error *err)
 {
     const struct placed *prev = NULL;
     double G = b->geodesic_m;
@@ -182,8 +182,7 @@ int bp__geo_calib_build(struct bp_border *b, const struct bp_border_opts *o,
 
     if (nc && !o->calib) {
         rc = bp_error_set(err, BP_EINVAL,
-                          "bp_border_new: ncalib is %zu but calib is NULL",
-                          nc);
+                          "bp_border_new: ncalib is %zu but calib is NULL", nc);
         goto out;
     }
     if (o->official_m != 0.0 &&
@@ -200,8 +199,7 @@ int bp__geo_calib_build(struct bp_border *b, const struct bp_border_opts *o,
     b->tab_m = bp_calloc(nc + 2, sizeof(*b->tab_m));
     b->slope = bp_calloc(nc + 2, sizeof(*b->slope));
     b->islope = bp_calloc(nc + 2, sizeof(*b->islope));
-    if (!pl || !b->calib || !b->tab_g || !b->tab_m || !b->slope ||
-        !b->islope) {
+    if (!pl || !b->calib || !b->tab_g || !b->tab_m || !b->slope || !b->islope) {
         rc = bp_error_set(err, BP_ENOMEM, "out of memory building the border");
         goto out;
     }

@@ -2,12 +2,14 @@
 /*
  * Projecting points onto the border line. The chords sit in a packed tree
  * built in line order (consecutive chords are close in space, so a run of
- * them has a small box): a branch-and-bound descent prunes with lower
+ * them has a small box): a branch-and-bound search prunes with lower
  * bounds in single precision and measures the chords it cannot rule out
  * exactly, in double precision in ECEF. It finds the chord the brute-force
- * scan finds, ties going to the lower index.
+ * scan finds, ties going to the lower index. docs/geo.md has the why.
+ *
+ * Uses the vector extensions of GCC and Clang (SSE2 intrinsics on x86-64,
+ * or plain vector code elsewhere; BP_GEO_NO_SIMD forces the latter).
  */
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,6 +23,10 @@
 #define GEO_SSE2 1
 #else
 #define GEO_SSE2 0
+#endif
+
+#if GEO_FANOUT % 4 || GEO_LEAF % 4 || GEO_FANOUT > 16 || GEO_LEAF > GEO_FANOUT
+#error "fan-outs must be multiples of 4, at most 16 (bit masks, lanes)"
 #endif
 
 /* A hint to fetch memory that is about to be read (no effect on results). */
@@ -61,7 +67,7 @@ static inline double chord_vec(const struct bp_border *b, size_t j,
         e[1] = p[1] - c->y;
         e[2] = p[2] - c->z;
     } else {
-        t = wd / dd;
+        t = wd * a->idd;
         e[0] = wx - t * dx;
         e[1] = wy - t * dy;
         e[2] = wz - t * dz;
@@ -140,7 +146,7 @@ static inline v4f min4(v4f a, v4f b)
 #endif
 
 /* Squared distances in the plane from pr (relative to the block's origin)
- * to the eight boxes of a node. */
+ * to the boxes of a node. */
 static inline void node_lb2(const struct geo_node *restrict k,
                             const float pr[2], float *restrict lb2)
 {
@@ -159,7 +165,7 @@ static inline void node_lb2(const struct geo_node *restrict k,
 }
 
 /* Squared distances in the plane from pr (relative to the block's origin)
- * to the eight chords of a leaf. */
+ * to the chords of a leaf, single precision. */
 static inline void leaf_lb2(const struct geo_leaf *restrict k,
                             const float pr[2], float *restrict lb2)
 {
@@ -214,8 +220,7 @@ static void to_enu(const struct bp_border *b, const double p[3], double e[3])
                b->enu_rot[c][2] * w2;
 }
 
-static void make_leaf(struct geo_leaf *k, const double *enu, size_t K,
-                      size_t m)
+static void make_leaf(struct geo_leaf *k, const double *enu, size_t K, size_t m)
 {
     float mx[2] = {0.0f, 0.0f};
     size_t i, v0 = m * GEO_LEAF;
@@ -248,8 +253,8 @@ static void make_leaf(struct geo_leaf *k, const double *enu, size_t K,
  * Node block m of a level whose `count` entries each cover `span` chords:
  * entry e holds the vertices [e span, (e+1) span] (capped at K).
  */
-static void make_node(struct geo_node *k, const double *enu, size_t K,
-                      size_t m, size_t span, size_t count)
+static void make_node(struct geo_node *k, const double *enu, size_t K, size_t m,
+                      size_t span, size_t count)
 {
     double ext[2] = {0.0, 0.0};
     size_t i, v, v0 = m * GEO_FANOUT * span;
@@ -318,6 +323,12 @@ int bp__geo_index_build(struct bp_border *b, const double *ecef)
         b->cv[v].x = a[0];
         b->cv[v].y = a[1];
         b->cv[v].z = a[2];
+        if (v < K) {
+            double dx = a[3] - a[0], dy = a[4] - a[1], dz = a[5] - a[2];
+            double dd = dx * dx + dy * dy + dz * dz;
+
+            b->cv[v].idd = dd > 0.0 ? 1.0 / dd : 0.0;
+        }
     }
     enu_frame(b, ecef);
     for (v = 0; v <= K; v++)
@@ -330,8 +341,7 @@ int bp__geo_index_build(struct bp_border *b, const double *ecef)
         count = b->nblock[l - 1];
         b->nentry[l] = count;
         b->nblock[l] = (count + GEO_FANOUT - 1) / GEO_FANOUT;
-        b->node[l] =
-            alloc_lines(b->nblock[l], sizeof(*b->node[l]), &b->mem[l]);
+        b->node[l] = alloc_lines(b->nblock[l], sizeof(*b->node[l]), &b->mem[l]);
         if (!b->node[l])
             goto out;
         for (m = 0; m < b->nblock[l]; m++)
@@ -431,10 +441,21 @@ static const union {
     unsigned u[16][4];
     float f[16][4];
 } lane_mask = {{
-    {0, 0, 0, 0}, {~0u, 0, 0, 0}, {0, ~0u, 0, 0}, {~0u, ~0u, 0, 0},
-    {0, 0, ~0u, 0}, {~0u, 0, ~0u, 0}, {0, ~0u, ~0u, 0}, {~0u, ~0u, ~0u, 0},
-    {0, 0, 0, ~0u}, {~0u, 0, 0, ~0u}, {0, ~0u, 0, ~0u}, {~0u, ~0u, 0, ~0u},
-    {0, 0, ~0u, ~0u}, {~0u, 0, ~0u, ~0u}, {0, ~0u, ~0u, ~0u},
+    {0, 0, 0, 0},
+    {~0u, 0, 0, 0},
+    {0, ~0u, 0, 0},
+    {~0u, ~0u, 0, 0},
+    {0, 0, ~0u, 0},
+    {~0u, 0, ~0u, 0},
+    {0, ~0u, ~0u, 0},
+    {~0u, ~0u, ~0u, 0},
+    {0, 0, 0, ~0u},
+    {~0u, 0, 0, ~0u},
+    {0, ~0u, 0, ~0u},
+    {~0u, ~0u, 0, ~0u},
+    {0, 0, ~0u, ~0u},
+    {~0u, 0, ~0u, ~0u},
+    {0, ~0u, ~0u, ~0u},
     {~0u, ~0u, ~0u, ~0u},
 }};
 #endif
@@ -448,10 +469,8 @@ static const union {
 static inline size_t take_nearest(const float *lb2, size_t lanes,
                                   unsigned *left)
 {
-    unsigned bits = *left;
+    unsigned bits = *left, rest = bits & (bits - 1);
     size_t best;
-
-    unsigned rest = bits & (bits - 1);
 
     if (!rest) {
         /* One left, the usual case once the best is close. */
@@ -483,6 +502,7 @@ static inline size_t take_nearest(const float *lb2, size_t lanes,
 #else
         float v = INFINITY;
 
+        (void)lanes;
         best = lowest_bit(bits);
         for (rest = bits; rest; rest &= rest - 1) {
             size_t i = lowest_bit(rest);
@@ -518,8 +538,9 @@ static inline unsigned within(const float *lb2, size_t lanes, size_t n,
     size_t i;
 
     for (i = 0; i < lanes; i += 4)
-        bits |= (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2 + i), t))
-                << i;
+        bits |=
+            (unsigned)_mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(lb2 + i), t))
+            << i;
 #else
     size_t i;
 
@@ -573,8 +594,8 @@ static inline void open_node(const struct bp_border *b, const struct query *q,
     f->seen = q->best;
     f->mag = relative(q, k->org, k->ext, pr);
     node_lb2(k, pr, f->lb2);
-    f->left = within(f->lb2, GEO_FANOUT, block_len(b, level, m),
-                     reach2(q, f->mag));
+    f->left =
+        within(f->lb2, GEO_FANOUT, block_len(b, level, m), reach2(q, f->mag));
     /* The two bottom levels are too big to stay in cache; with many
      * candidates (no best yet) most will not be searched. */
     bits = level <= 2 && few_bits(f->left) ? f->left : 0;
@@ -583,8 +604,11 @@ static inline void open_node(const struct bp_border *b, const struct query *q,
         const char *child = level > 1 ? (const char *)&b->node[level - 1][c]
                                       : (const char *)&b->leaf[c];
 
-        GEO_PREFETCH(child);
-        GEO_PREFETCH(child + 64);
+        size_t size = level > 1 ? sizeof(b->node[1][0]) : sizeof(b->leaf[0]);
+        size_t o;
+
+        for (o = 0; o < size; o += 64)
+            GEO_PREFETCH(child + o);
     }
 }
 
@@ -611,8 +635,8 @@ static void search(const struct bp_border *b, struct query *q)
 
         if (q->best != f->seen) {
             f->seen = q->best;
-            f->left &= within(f->lb2, GEO_FANOUT, GEO_FANOUT,
-                              reach2(q, f->mag));
+            f->left &=
+                within(f->lb2, GEO_FANOUT, GEO_FANOUT, reach2(q, f->mag));
         }
         if (!f->left) {
             if (level == top)
@@ -636,16 +660,16 @@ static void search(const struct bp_border *b, struct query *q)
  * point meets it at a right angle (exact on a sphere, converges in a few
  * steps on the ellipsoid).
  */
-static void refine(const struct bp_border *b, size_t seg, double s,
-                   double lon, double lat, struct bp_hit *hit, int *right)
+static void refine(const struct bp_border *b, size_t seg, double s, double lon,
+                   double lat, struct bp_hit *hit, int *right)
 {
     struct geod_geodesicline line;
     double len = b->cum[seg + 1] - b->cum[seg];
     double flat = 0.0, flon = 0.0, fazi = 0.0, d = 0.0, azi = 0.0;
     int it;
 
-    geod_lineinit(&line, &b->geod, b->v[seg].lat, b->v[seg].lon,
-                  b->azi[seg], 0);
+    geod_lineinit(&line, &b->geod, b->v[seg].lat, b->v[seg].lon, b->azi[seg],
+                  0);
     s = s < 0.0 ? 0.0 : s > len ? len : s;
     for (it = 0;; it++) {
         double da, delta, ns;
@@ -716,13 +740,12 @@ static void finish(const struct bp_border *b, const struct query *q,
     }
     if (right != (b->home == BP_HOME_RIGHT))
         hit->offset_m = -hit->offset_m;
-    hit->measure_m = b->ntab ? bp_border_to_measure(b, hit->geodesic_m)
-                             : hit->geodesic_m;
+    hit->measure_m =
+        b->ntab ? bp_border_to_measure(b, hit->geodesic_m) : hit->geodesic_m;
 }
 
 static int start_query(const struct bp_border *b, double lon, double lat,
-                       const struct bp_hit *hit, struct query *q,
-                       double up[3])
+                       const struct bp_hit *hit, struct query *q, double up[3])
 {
     if (!b || !hit || !isfinite(lon) || !isfinite(lat) || lon < -180.0 ||
         lon > 180.0 || lat < -90.0 || lat > 90.0)
@@ -752,7 +775,7 @@ out:
     return rc;
 }
 
-/* At most this many chords of the hinted segment seed the search. */
+/* A hinted segment of more chords than this does not seed the search. */
 #define GEO_SEED_CHORDS 16
 
 int bp_border_project_near(const struct bp_border *b, double lon, double lat,
@@ -769,9 +792,8 @@ int bp_border_project_near(const struct bp_border *b, double lon, double lat,
     if (hint_segment + 1 < b->n &&
         b->first[hint_segment + 1] - b->first[hint_segment] <=
             GEO_SEED_CHORDS) {
-        /* Seed with the hinted segment's chords and their neighbours:
-         * the descent then prunes all but the few blocks around the
-         * answer. */
+        /* Start from the hinted segment's chords: the search then prunes
+         * all but the few blocks around the answer. */
         lo = b->first[hint_segment];
         hi = b->first[hint_segment + 1];
         for (j = lo; j < hi; j++)

@@ -14,11 +14,11 @@
 #include "bienphong/geo.h"
 
 /* WGS84. */
-#define GEO_A        6378137.0
-#define GEO_F        (1.0 / 298.257223563)
-#define GEO_E2       (GEO_F * (2.0 - GEO_F))
-#define GEO_R_MEAN   6371008.8 /* mean radius, for small corrections only */
-#define GEO_DEG      0.017453292519943295 /* pi / 180 */
+#define GEO_A      6378137.0
+#define GEO_F      (1.0 / 298.257223563)
+#define GEO_E2     (GEO_F * (2.0 - GEO_F))
+#define GEO_R_MEAN 6371008.8 /* mean radius, for small corrections only */
+#define GEO_DEG    0.017453292519943295 /* pi / 180 */
 
 /*
  * Segments longer than this are split into equal geodesic pieces (chords)
@@ -32,8 +32,8 @@
 #define GEO_FAR_M 5000.0
 
 /* Fan-out of the projection tree: chords per leaf, entries per node. */
-#define GEO_LEAF   16
-#define GEO_FANOUT 16
+#define GEO_LEAF       16
+#define GEO_FANOUT     16
 #define GEO_MAX_LEVELS 24
 
 /*
@@ -77,7 +77,7 @@ struct geo_node {
 /* A chord's start in ECEF metres and 1 / |chord|^2 (0 for zero length):
  * the exact metric. */
 struct geo_vertex {
-    double x, y, z;
+    double x, y, z, idd;
 };
 
 struct bp_border {
@@ -94,8 +94,8 @@ struct bp_border {
 
     /* Chords: segments split at most GEO_MAX_CHORD_M long; chord j runs
      * from cv[j] to cv[j + 1]. */
-    size_t nchord;          /* K */
-    struct geo_vertex *cv;  /* K + 1 */
+    size_t nchord;         /* K */
+    struct geo_vertex *cv; /* K + 1 */
     struct bp_lonlat *cpt; /* K + 1 chord ends in lon/lat */
     double *cg;            /* K + 1 geodesic measure of chord ends */
     size_t *cseg;          /* K: segment of each chord */
@@ -106,10 +106,10 @@ struct bp_border {
     size_t nlevel;
     size_t nentry[GEO_MAX_LEVELS];
     size_t nblock[GEO_MAX_LEVELS];
-    struct geo_leaf *leaf;                   /* level 0, 64-byte aligned */
-    struct geo_node *node[GEO_MAX_LEVELS];   /* levels 1 .. nlevel-1 */
-    void *mem[GEO_MAX_LEVELS];               /* as allocated, to free */
-    double enu_org[3], enu_rot[3][3];        /* ECEF -> ENU */
+    struct geo_leaf *leaf;                 /* level 0, 64-byte aligned */
+    struct geo_node *node[GEO_MAX_LEVELS]; /* levels 1 .. nlevel-1 */
+    void *mem[GEO_MAX_LEVELS];             /* as allocated, to free */
+    double enu_org[3], enu_rot[3][3];      /* ECEF -> ENU */
 
     /* Calibration table: (tab_g[k], tab_m[k]) from (0, 0) to the end. */
     size_t ntab;
@@ -145,13 +145,12 @@ static inline void geo_sincosd(double x, double *sinx, double *cosx)
                                                z / 355687428096000)))))));
     c = 1.0 +
         z * (-0.5 +
-             z * (1.0 / 24 +
-                  z * (-1.0 / 720 +
-                       z * (1.0 / 40320 +
-                            z * (-1.0 / 3628800 +
-                                 z * (1.0 / 479001600 +
-                                      z * (-1.0 / 87178291200 +
-                                           z / 20922789888000)))))));
+             z * (1.0 / 24 + z * (-1.0 / 720 +
+                                  z * (1.0 / 40320 +
+                                       z * (-1.0 / 3628800 +
+                                            z * (1.0 / 479001600 +
+                                                 z * (-1.0 / 87178291200 +
+                                                      z / 20922789888000)))))));
     switch (k & 3) {
     case 0:
         *sinx = s;

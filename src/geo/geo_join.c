@@ -33,8 +33,7 @@ double bp_geo_distance_m(struct bp_lonlat a, struct bp_lonlat b)
 {
     double s12 = NAN;
 
-    geod_inverse(bp__geo_wgs84(), a.lat, a.lon, b.lat, b.lon, &s12, NULL,
-                 NULL);
+    geod_inverse(bp__geo_wgs84(), a.lat, a.lon, b.lat, b.lon, &s12, NULL, NULL);
     return s12;
 }
 
@@ -110,8 +109,7 @@ static int check_parts(const struct join *j, struct bp_error *err)
         for (k = 0; k < j->lens[i]; k++) {
             double lon = j->parts[i][k].lon, lat = j->parts[i][k].lat;
 
-            if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 &&
-                  lat <= 90.0))
+            if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
                 return bp_error_set(err, BP_EGEOM,
                                     "part %zu, vertex %zu (lon %g, lat %g) "
                                     "is not a WGS84 position",
@@ -132,8 +130,7 @@ static int branch_error(const struct join *j, size_t e, struct bp_error *err)
     for (f = 0; f < j->nends && len < sizeof(list) - 32; f++) {
         if (f / 2 == e / 2 || bp_geo_distance_m(at, end_pos(j, f)) > j->tol_m)
             continue;
-        len += (size_t)snprintf(list + len, sizeof(list) - len, ", %zu",
-                                f / 2);
+        len += (size_t)snprintf(list + len, sizeof(list) - len, ", %zu", f / 2);
     }
     return bp_error_set(err, BP_EGEOM,
                         "parts %s meet at one point (lon %.7f, lat %.7f): "
@@ -271,10 +268,9 @@ static size_t emit(const struct join *j, size_t e, struct bp_lonlat *out)
     return n;
 }
 
-int bp_geo_join_parts(const struct bp_lonlat *const *parts,
-                      const size_t *lens, size_t nparts, double tol_m,
-                      struct bp_lonlat **out, size_t *nout,
-                      struct bp_error *err)
+int bp_geo_join_parts(const struct bp_lonlat *const *parts, const size_t *lens,
+                      size_t nparts, double tol_m, struct bp_lonlat **out,
+                      size_t *nout, struct bp_error *err)
 {
     struct join j = {parts, lens, nparts, 2 * nparts, tol_m, NULL, NULL};
     struct bp_lonlat *v = NULL;

@@ -20,32 +20,32 @@
 #include "bienphong/error.h"
 #include "bienphong/geo.h"
 
-#define assert_near(got, want, tol)                                          \
-    do {                                                                     \
-        double g_ = (got), w_ = (want), t_ = (tol);                          \
-        if (!(fabs(g_ - w_) <= t_)) {                                        \
-            print_error("%s = %.17g, want %.17g (tolerance %g)\n", #got, g_, \
-                        w_, t_);                                             \
-            fail();                                                          \
-        }                                                                    \
+#define assert_near(got, want, tol)                                            \
+    do {                                                                       \
+        double g_ = (got), w_ = (want), t_ = (tol);                            \
+        if (!(fabs(g_ - w_) <= t_)) {                                          \
+            print_error("%s = %.17g, want %.17g (tolerance %g)\n", #got, g_,   \
+                        w_, t_);                                               \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
-#define assert_exact(got, want)                                              \
-    do {                                                                     \
-        double g_ = (got), w_ = (want);                                      \
-        if (!(g_ == w_)) {                                                   \
-            print_error("%s = %.17g, want exactly %.17g\n", #got, g_, w_);   \
-            fail();                                                          \
-        }                                                                    \
+#define assert_exact(got, want)                                                \
+    do {                                                                       \
+        double g_ = (got), w_ = (want);                                        \
+        if (!(g_ == w_)) {                                                     \
+            print_error("%s = %.17g, want exactly %.17g\n", #got, g_, w_);     \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
-#define assert_contains(text, part)                                          \
-    do {                                                                     \
-        if (!strstr((text), (part))) {                                       \
-            print_error("message \"%s\" does not contain \"%s\"\n", (text),  \
-                        (part));                                             \
-            fail();                                                          \
-        }                                                                    \
+#define assert_contains(text, part)                                            \
+    do {                                                                       \
+        if (!strstr((text), (part))) {                                         \
+            print_error("message \"%s\" does not contain \"%s\"\n", (text),    \
+                        (part));                                               \
+            fail();                                                            \
+        }                                                                      \
     } while (0)
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -87,8 +87,8 @@ static void geod_setup(void)
  * `decay` times the one before. Caller frees with bp_free().
  */
 static struct bp_lonlat *wiggly_line(uint64_t seed, size_t ncourse,
-                                     unsigned depth, double rough,
-                                     double decay, size_t *n)
+                                     unsigned depth, double rough, double decay,
+                                     size_t *n)
 {
     struct rng r = {seed};
     size_t per = (size_t)1 << depth, total = (ncourse - 1) * per + 1;
@@ -99,8 +99,8 @@ static struct bp_lonlat *wiggly_line(uint64_t seed, size_t ncourse,
     assert_non_null(v);
     for (w = 0; w < ncourse; w++) {
         v[w * per].lon = 106.5 + 0.9 * (double)w / (double)(ncourse - 1);
-        v[w * per].lat = 22.0 + 0.12 * sin((double)w * 0.9) +
-                         rng_range(&r, -0.03, 0.03);
+        v[w * per].lat =
+            22.0 + 0.12 * sin((double)w * 0.9) + rng_range(&r, -0.03, 0.03);
     }
     for (w = 0; w + 1 < ncourse; w++) {
         struct bp_lonlat *seg = v + w * per;
@@ -188,8 +188,8 @@ static void test_two_vertices(void **state)
     {
         double lat, lon, azi1, s12;
 
-        geod_inverse(&wgs, pts[0].lat, pts[0].lon, pts[1].lat, pts[1].lon,
-                     &s12, &azi1, NULL);
+        geod_inverse(&wgs, pts[0].lat, pts[0].lon, pts[1].lat, pts[1].lon, &s12,
+                     &azi1, NULL);
         geod_direct(&wgs, pts[0].lat, pts[0].lon, azi1, s12 / 2, &lat, &lon,
                     NULL);
         mid.lon = lon;
@@ -251,9 +251,8 @@ static void test_fewer_than_two_vertices(void **state)
         struct bp_border *b = (struct bp_border *)&err; /* must stay */
 
         print_message("case: %s\n", cases[i].name);
-        assert_int_equal(bp_border_new(cases[i].pts, cases[i].n, NULL, &b,
-                                       &err),
-                         BP_EGEOM);
+        assert_int_equal(
+            bp_border_new(cases[i].pts, cases[i].n, NULL, &b, &err), BP_EGEOM);
         assert_ptr_equal(b, (struct bp_border *)&err);
         assert_int_equal(err.code, BP_EGEOM);
         assert_contains(err.message, cases[i].msg);
@@ -358,19 +357,26 @@ static void test_direction_and_side(void **state)
                               east-west leg */
     } cases[] = {
         /* Going east along the top, north is on the left. */
-        {"west, home right", BP_START_WEST, BP_HOME_RIGHT, {106.00, 22.02},
-         -1},
+        {"west, home right", BP_START_WEST, BP_HOME_RIGHT, {106.00, 22.02}, -1},
         {"west, home left", BP_START_WEST, BP_HOME_LEFT, {106.00, 22.02}, 1},
         /* Going west along the top, north is on the right. */
-        {"east, home right", BP_START_EAST, BP_HOME_RIGHT, {106.02, 22.00},
-         1},
+        {"east, home right", BP_START_EAST, BP_HOME_RIGHT, {106.02, 22.00}, 1},
         {"east, home left", BP_START_EAST, BP_HOME_LEFT, {106.02, 22.00}, -1},
-        {"north, home right", BP_START_NORTH, BP_HOME_RIGHT, {106.00, 22.02},
+        {"north, home right",
+         BP_START_NORTH,
+         BP_HOME_RIGHT,
+         {106.00, 22.02},
          -1},
-        {"south, home right", BP_START_SOUTH, BP_HOME_RIGHT, {106.02, 22.00},
+        {"south, home right",
+         BP_START_SOUTH,
+         BP_HOME_RIGHT,
+         {106.02, 22.00},
          1},
-        {"as given, home left", BP_START_AS_GIVEN, BP_HOME_LEFT,
-         {106.00, 22.02}, 1},
+        {"as given, home left",
+         BP_START_AS_GIVEN,
+         BP_HOME_LEFT,
+         {106.00, 22.02},
+         1},
     };
     struct bp_lonlat rev[3] = {given[2], given[1], given[0]};
     size_t i, k;
@@ -503,8 +509,8 @@ static double sampled_min_distance(const struct bp_border *b,
         double s12, a1, s, d;
         struct geod_geodesicline l;
 
-        geod_inverse(&wgs, v[i].lat, v[i].lon, v[i + 1].lat, v[i + 1].lon,
-                     &s12, &a1, NULL);
+        geod_inverse(&wgs, v[i].lat, v[i].lon, v[i + 1].lat, v[i + 1].lon, &s12,
+                     &a1, NULL);
         geod_lineinit(&l, &wgs, v[i].lat, v[i].lon, a1, 0);
         for (s = 0; s <= s12 + 0.5; s += 1.0) {
             double lat, lon;
@@ -520,8 +526,8 @@ static double sampled_min_distance(const struct bp_border *b,
 
 static void test_far_point(void **state)
 {
-    struct bp_lonlat pts[] = {{106.50, 22.00}, {106.55, 22.03},
-                              {106.60, 22.01}, {106.62, 21.98}};
+    struct bp_lonlat pts[] = {
+        {106.50, 22.00}, {106.55, 22.03}, {106.60, 22.01}, {106.62, 21.98}};
     static const struct bp_lonlat far[] = {
         {106.56, 31.0},  /* 1000 km north */
         {106.56, 13.0},  /* 1000 km south */
@@ -539,8 +545,7 @@ static void test_far_point(void **state)
         double want = sampled_min_distance(b, far[i]);
         struct bp_lonlat foot;
 
-        assert_int_equal(bp_border_project(b, far[i].lon, far[i].lat, &hit),
-                         0);
+        assert_int_equal(bp_border_project(b, far[i].lon, far[i].lat, &hit), 0);
         assert_int_equal(
             bp_border_project_scan(b, far[i].lon, far[i].lat, &scan), 0);
         print_hit("far", &hit);
@@ -549,8 +554,7 @@ static void test_far_point(void **state)
         foot.lat = hit.lat;
         /* The offset is the geodesic distance to the reported foot, and no
          * sampled point of the line is nearer. */
-        assert_near(fabs(hit.offset_m), bp_geo_distance_m(foot, far[i]),
-                    1e-3);
+        assert_near(fabs(hit.offset_m), bp_geo_distance_m(foot, far[i]), 1e-3);
         assert_near(fabs(hit.offset_m), want, 1e-2);
     }
     bp_border_free(b);
@@ -596,8 +600,7 @@ static void check_elsewhere(const struct bp_border *b, const struct bp_hit *h,
         if (along_m > acc->max_along)
             acc->max_along = along_m;
         /* Home is on the right, clockwise from the line's direction. */
-        assert_true((sin((azi_p - azi) * M_PI / 180) > 0) ==
-                    (h->offset_m > 0));
+        assert_true((sin((azi_p - azi) * M_PI / 180) > 0) == (h->offset_m > 0));
     }
     acc->elsewhere++;
 }
@@ -634,8 +637,8 @@ static void check_accuracy(struct bp_border *b, uint64_t seed, size_t npts,
             fail();
         }
         if (hit.segment == i) {
-            double em = fabs(hit.geodesic_m -
-                             (bp_border_vertex_geodesic_m(b, i) + s));
+            double em =
+                fabs(hit.geodesic_m - (bp_border_vertex_geodesic_m(b, i) + s));
             double eo = fabs(hit.offset_m - off);
 
             if (em > acc->max_measure)
@@ -699,8 +702,8 @@ static void test_accuracy_wiggly_line(void **state)
 static void test_accuracy_long_segments(void **state)
 {
     struct bp_lonlat *pts;
-    struct bp_lonlat coarse[] = {{106.5, 22.0}, {106.9, 22.3}, {107.0, 22.29},
-                                 {107.004, 22.292}};
+    struct bp_lonlat coarse[] = {
+        {106.5, 22.0}, {106.9, 22.3}, {107.0, 22.29}, {107.004, 22.292}};
     struct bp_border *b;
     struct accuracy acc;
     size_t n;
@@ -752,13 +755,11 @@ static void test_index_matches_scan(void **state)
             p = v[rng_next(&r) % nv];
             break;
         case 1: { /* on the line, between vertices */
-            assert_int_equal(
-                bp_border_point(b, rng_unit(&r) * len, &p), 0);
+            assert_int_equal(bp_border_point(b, rng_unit(&r) * len, &p), 0);
             break;
         }
         case 2: /* near the line */
-            assert_int_equal(
-                bp_border_point(b, rng_unit(&r) * len, &p), 0);
+            assert_int_equal(bp_border_point(b, rng_unit(&r) * len, &p), 0);
             p.lon += rng_range(&r, -0.02, 0.02);
             p.lat += rng_range(&r, -0.02, 0.02);
             break;
@@ -878,8 +879,8 @@ static void test_calibration_points(void **state)
     {
         struct bp_hit hit;
 
-        assert_int_equal(
-            bp_border_project(b, line3[1].lon, line3[1].lat, &hit), 0);
+        assert_int_equal(bp_border_project(b, line3[1].lon, line3[1].lat, &hit),
+                         0);
         assert_exact(hit.measure_m, 5600.0);
         assert_exact(hit.geodesic_m, g1);
     }
@@ -925,13 +926,29 @@ static void test_calibration_errors(void **state)
          BP_ERANGE,
          "calibration point 1 (geodesic 2000.000 m, measure 5000.000 m) is "
          "not below the official length 5000.000 m"},
-        {"beyond the line", 0, {{1e7, 5, 0, 0}}, 1, BP_ERANGE,
+        {"beyond the line",
+         0,
+         {{1e7, 5, 0, 0}},
+         1,
+         BP_ERANGE,
          "calibration point 0: geodesic measure 10000000.000 m is beyond"},
-        {"non-finite measure", 0, {{100, NAN, 0, 0}}, 1, BP_ERANGE,
+        {"non-finite measure",
+         0,
+         {{100, NAN, 0, 0}},
+         1,
+         BP_ERANGE,
          "calibration point 0: measure nan m is not finite"},
-        {"bad position", 0, {{-1, 100, 200, 0}}, 1, BP_ERANGE,
+        {"bad position",
+         0,
+         {{-1, 100, 200, 0}},
+         1,
+         BP_ERANGE,
          "calibration point 0: position (lon 200, lat 0)"},
-        {"negative official length", -3, {{0, 0, 0, 0}}, 0, BP_ERANGE,
+        {"negative official length",
+         -3,
+         {{0, 0, 0, 0}},
+         0,
+         BP_ERANGE,
          "official length -3 m is not a positive length"},
     };
     size_t i;
@@ -946,8 +963,7 @@ static void test_calibration_errors(void **state)
         o.official_m = cases[i].official;
         o.calib = cases[i].cal;
         o.ncalib = cases[i].n;
-        assert_int_equal(bp_border_new(line3, 4, &o, &b, &err),
-                         cases[i].code);
+        assert_int_equal(bp_border_new(line3, 4, &o, &b, &err), cases[i].code);
         assert_null(b);
         assert_contains(err.message, cases[i].msg);
     }
@@ -1019,8 +1035,7 @@ static void test_point(void **state)
     for (i = 0; i < 2000; i++) {
         size_t k = (size_t)(rng_unit(&r) * (double)(nv - 1));
         double g0 = bp_border_vertex_geodesic_m(b, k);
-        double s = rng_unit(&r) *
-                   (bp_border_vertex_geodesic_m(b, k + 1) - g0);
+        double s = rng_unit(&r) * (bp_border_vertex_geodesic_m(b, k + 1) - g0);
         struct bp_lonlat want;
         double azi;
 
@@ -1035,8 +1050,10 @@ static void test_point(void **state)
 
 static void test_slice(void **state)
 {
-    struct bp_lonlat pts[] = {{106.00, 22.00}, {106.01, 22.00},
-                              {106.02, 22.01}, {106.03, 22.01},
+    struct bp_lonlat pts[] = {{106.00, 22.00},
+                              {106.01, 22.00},
+                              {106.02, 22.01},
+                              {106.03, 22.01},
                               {106.04, 22.00}};
     struct bp_border *b;
     struct bp_lonlat *s = NULL, p;
@@ -1112,7 +1129,8 @@ static void line_for_join(struct bp_lonlat *v)
 static void test_join_shuffled(void **state)
 {
     /* Cut at vertices 5, 9, 10, 16: parts share their end vertices. */
-    static const size_t cut[][2] = {{0, 5}, {5, 9}, {9, 10}, {10, 16}, {16, 20}};
+    static const size_t cut[][2] = {
+        {0, 5}, {5, 9}, {9, 10}, {10, 16}, {16, 20}};
     static const struct {
         const char *name;
         size_t order[5];
@@ -1141,13 +1159,12 @@ static void test_join_shuffled(void **state)
 
             lens[k] = e - a + 1;
             for (m = 0; m < lens[k]; m++)
-                copies[k][m] = (cases[i].reversed >> k) & 1 ? v[e - m]
-                                                            : v[a + m];
+                copies[k][m] =
+                    (cases[i].reversed >> k) & 1 ? v[e - m] : v[a + m];
             parts[k] = copies[k];
         }
-        assert_int_equal(bp_geo_join_parts(parts, lens, 5, 0.0, &out, &nout,
-                                           &err),
-                         0);
+        assert_int_equal(
+            bp_geo_join_parts(parts, lens, 5, 0.0, &out, &nout, &err), 0);
         assert_int_equal(nout, JN);
         fwd = out[0].lon == v[0].lon;
         for (m = 0; m < JN; m++) {
@@ -1192,8 +1209,7 @@ static void test_join_errors(void **state)
     assert_int_equal(nout, 7);
 
     /* Within the tolerance the two ends are both kept. */
-    assert_int_equal(bp_geo_join_parts(parts, lens, 3, 60.0, &out, &nout,
-                                       &err),
+    assert_int_equal(bp_geo_join_parts(parts, lens, 3, 60.0, &out, &nout, &err),
                      0);
     assert_int_equal(nout, 17);
     bp_free(out);
