@@ -24,6 +24,24 @@ static struct sqlite_store *S(struct bp_store *st)
     return (struct sqlite_store *)st;
 }
 
+/* Grow an array of `size`-byte items to hold `need` items. */
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    void *nv;
+    size_t c = *cap;
+
+    if (need <= c)
+        return 0;
+    while (c < need)
+        c = c ? 2 * c : 64;
+    nv = bp_reallocarray(*v, c, size);
+    if (!nv)
+        return BP_ENOMEM;
+    *v = nv;
+    *cap = c;
+    return 0;
+}
+
 static int prep(struct sqlite_store *s, const char *sql, sqlite3_stmt **st,
                 struct bp_error *err)
 {
@@ -288,7 +306,7 @@ static int patrol_list(struct bp_store *base, int32_t from, int32_t to,
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
-    struct bp_patrol *v = NULL, *nv;
+    struct bp_patrol *v = NULL;
     size_t n = 0, cap = 0;
     int rc, step;
 
@@ -303,14 +321,9 @@ static int patrol_list(struct bp_store *base, int32_t from, int32_t to,
     if (to != BP_DATE_NONE)
         sqlite3_bind_int(st, 2, to);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            nv = bp_reallocarray(v, cap, sizeof(*v));
-            if (!nv) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
+        if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
+            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+            break;
         }
         rc = read_patrol(s, st, &v[n], err);
         if (rc)
@@ -551,7 +564,7 @@ static int track_list(struct bp_store *base, const char *patrol_id,
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
-    struct bp_track_info *v = NULL, *nv;
+    struct bp_track_info *v = NULL;
     size_t n = 0, cap = 0;
     int rc, step;
 
@@ -567,14 +580,9 @@ static int track_list(struct bp_store *base, const char *patrol_id,
     bind_text_or_null(st, 1, patrol_id);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         struct bp_track_info *t;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            nv = bp_reallocarray(v, cap, sizeof(*v));
-            if (!nv) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
+        if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
+            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+            break;
         }
         t = &v[n++];
         memset(t, 0, sizeof(*t));
@@ -859,7 +867,7 @@ static int inspection_list(struct bp_store *base, const char *marker,
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
-    struct bp_inspection *v = NULL, *nv;
+    struct bp_inspection *v = NULL;
     sqlite3_int64 mrid = 0;
     size_t n = 0, cap = 0;
     int rc = 0, step;
@@ -887,14 +895,9 @@ static int inspection_list(struct bp_store *base, const char *marker,
     sqlite3_bind_int(st, 2, visits);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         struct bp_inspection *r;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            nv = bp_reallocarray(v, cap, sizeof(*v));
-            if (!nv) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
+        if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
+            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+            break;
         }
         r = &v[n++];
         memset(r, 0, sizeof(*r));
@@ -931,7 +934,7 @@ static int marker_overdue(struct bp_store *base, int32_t as_of, int days,
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
-    struct bp_marker_due *v = NULL, *nv;
+    struct bp_marker_due *v = NULL;
     size_t n = 0, cap = 0;
     int rc, step;
 
@@ -946,14 +949,9 @@ static int marker_overdue(struct bp_store *base, int32_t as_of, int days,
     sqlite3_bind_int(st, 1, as_of);
     sqlite3_bind_int(st, 2, days);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            nv = bp_reallocarray(v, cap, sizeof(*v));
-            if (!nv) {
-                rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
+        if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
+            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+            break;
         }
         col_uuid(st, 0, v[n].marker_id);
         snprintf(v[n].number, sizeof(v[n].number), "%s",
@@ -973,24 +971,6 @@ static int marker_overdue(struct bp_store *base, int32_t as_of, int days,
     }
     *out = v;
     *nout = n;
-    return 0;
-}
-
-/* Grow an array of `size`-byte items to hold `need` items. */
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    void *nv;
-    size_t c = *cap;
-
-    if (need <= c)
-        return 0;
-    while (c < need)
-        c = c ? 2 * c : 64;
-    nv = bp_reallocarray(*v, c, size);
-    if (!nv)
-        return BP_ENOMEM;
-    *v = nv;
-    *cap = c;
     return 0;
 }
 
