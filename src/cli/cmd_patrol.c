@@ -74,18 +74,49 @@ static json_t *flags_json(unsigned flags)
     return a;
 }
 
-static void progress(struct cli *cli, size_t done, size_t total, int tty)
+/*
+ * The progress bar of `patrol import`: files done of all, fixes read and
+ * their rate. Redrawn at most ten times a second (and once at the end),
+ * so a thousand small files don't flood a slow terminal or a log.
+ */
+struct bar {
+    int on;
+    double start, last; /* seconds on CLOCK_MONOTONIC */
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress(struct cli *cli, struct bar *bar, size_t done,
+                     size_t total, size_t nfix)
 {
     int i, w = 30, f;
+    double t, rate;
+    char nb[32], rb[32];
 
-    if (!tty || !total)
+    if (!bar->on || !total)
         return;
+    t = now_s();
+    if (done < total && t - bar->last < 0.1)
+        return;
+    bar->last = t;
+    rate = t > bar->start ? (double)nfix / (t - bar->start) : 0.0;
     f = (int)((double)done / (double)total * w);
     fputc('\r', stderr);
     fputc('[', stderr);
     for (i = 0; i < w; i++)
         fputc(i < f ? '#' : ' ', stderr);
-    fprintf(stderr, "] %zu/%zu %s", done, total, L(cli, "tệp", "files"));
+    fprintf(stderr, "] %zu/%zu %s · %s %s · %s %s", done, total,
+            L(cli, "tệp", "files"),
+            bp_fmt_int((int64_t)nfix, cli->lang, nb, sizeof(nb)),
+            L(cli, "điểm", "fixes"),
+            bp_fmt_int((int64_t)llround(rate), cli->lang, rb, sizeof(rb)),
+            L(cli, "điểm/giây   ", "fixes/s   "));
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
@@ -424,6 +455,7 @@ static int patrol_import(struct cli *cli, int argc, char **argv)
                *corr = NULL, *jm = NULL, *js = NULL, *speed = NULL;
     const char **files = NULL;
     struct loader ld;
+    struct bar bar;
     struct imp im;
     struct bp_station s;
     struct bp_error err = {0};
@@ -517,6 +549,9 @@ static int patrol_import(struct cli *cli, int argc, char **argv)
     }
     /* All files or none: every bad file is reported, then nothing is
      * kept. */
+    bar.on = tty;
+    bar.start = now_s();
+    bar.last = 0.0;
     loader_start(&ld, files, nfiles);
     for (k = 0; k < nfiles; k++) {
         memset(&err, 0, sizeof(err));
@@ -531,7 +566,7 @@ static int patrol_import(struct cli *cli, int argc, char **argv)
             }
         }
         loader_done(&ld, k);
-        progress(cli, k + 1, nfiles, tty);
+        progress(cli, &bar, k + 1, nfiles, im.nfix);
     }
     loader_stop(&ld);
     if (im.failed) {

@@ -171,6 +171,8 @@ bad=("${files[@]:0:9}" "$TMP/bad.gpx" "${files[@]:9}")
 expect_status "many: a bad file tenth" 1 bp patrol import "${bad[@]}" --progress
 expect_contains "many: bad file named" "$(cat "$TMP/err")" "bad.gpx: trkpt 1 (line 2)"
 expect_contains "many: progress to the end" "$(cat "$TMP/err")" "13/13"
+expect_contains "many: progress counts the good files' fixes" \
+    "$(cat "$TMP/err")" "13/13 tệp · $((12 * 51)) điểm"
 expect_eq "many: nothing imported" "$(bp patrol list --json | jq length)" 0
 expect_status "many: import" 0 bp patrol import "${files[@]}" --json
 want=$(printf '%s\n' "${files[@]}")
