@@ -39,7 +39,8 @@ int bp_buf_addch(struct bp_buf *b, int c);
 /** Append printf-style. 0 or BP_ENOMEM (buffer unchanged). */
 int bp_buf_addf(struct bp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int bp_buf_vaddf(struct bp_buf *b, const char *fmt, va_list ap);
+int bp_buf_vaddf(struct bp_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /** Shorten to `len` bytes (no-op when already shorter). */
 void bp_buf_setlen(struct bp_buf *b, size_t len);
 /**

@@ -73,7 +73,7 @@ int bp_error_set_at(struct bp_error *err, int code, const char *file,
 /** va_list form of bp_error_set_at(). */
 int bp_error_vset_at(struct bp_error *err, int code, const char *file,
                      long row, const char *field, const char *fmt,
-                     va_list ap);
+                     va_list ap) __attribute__((format(printf, 6, 0)));
 
 /**
  * Write "FILE: row N: field 'F': message" (parts that do not apply left

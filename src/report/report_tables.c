@@ -27,6 +27,8 @@ void bp__report_table_release(struct bp__report_table *t)
 
 /* Append one cell (printf-style, already markup) to the table. */
 static void cell(struct bp__report_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void cell(struct bp__report_table *t, const char *fmt, ...)
 {
     va_list ap;
     size_t *o;
@@ -142,9 +144,9 @@ int bp__report_table(const struct bp_report *r, enum bp__report_tab which,
                 cap[0] = (char)(cap[0] - 'a' + 'A');
             tcell(t, r->lang == BP_LANG_VI ? cap : inc_en[k]);
             cell(t, "%s", num(r, (int64_t)r->patrols.by_kind[k], a));
-            cell(t, "");
-            cell(t, "");
-            cell(t, "");
+            cell(t, "%s", "");
+            cell(t, "%s", "");
+            cell(t, "%s", "");
         }
         cell(t, "%s", RL(r, "<b>Cộng</b>", "<b>Total</b>"));
         cell(t, "<b>%s</b>", num(r, (int64_t)r->patrols.incidents, a));
@@ -269,7 +271,7 @@ int bp__report_table(const struct bp_report *r, enum bp__report_tab which,
             cell(t, "%s", num(r, (int64_t)nm, y));
         }
         cell(t, "%s", RL(r, "<b>Cộng</b>", "<b>Total</b>"));
-        cell(t, "");
+        cell(t, "%s", "");
         cell(t, "<b>%s</b>", num(r, (int64_t)r->noverdue, a));
         cell(t, "<b>%s</b>", km(r, r->overdue_m, b));
         cell(t, "<b>%s</b>", num(r, (int64_t)r->nmarkers_due, y));
