@@ -2,8 +2,10 @@
 // vi-VN (or English) formats for the figures the UI shows: kilometres with
 // three decimals ("223,205 km"), whole numbers ("1.039"), money in đồng
 // ("1.250.000 đ"), percentages and dates dd/mm/yyyy; and tolerant parsing of
-// decimals typed either way ("80,350" or "80.350" km).
-import { lang } from './i18n';
+// decimals typed either way ("80,350" or "80.350" km), of dates typed
+// dd/mm/yyyy or pasted ISO (a day that does not exist named, in the user's
+// language) and of money in whole đồng ("1.250.000" or "1250000").
+import { lang, tr } from './i18n';
 
 function locale(): string {
   return lang() === 'vi' ? 'vi-VN' : 'en-GB';
@@ -99,4 +101,70 @@ export function parseDecimal(s: string): number {
 /** Vietnamese-insensitive fold: "Đào Viên" → "dao vien". */
 export function fold(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
+
+/** "2024-03-03" → "03/03/2024", whatever the language (dates are typed dd/mm/yyyy). */
+export function dmy(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** Whether `s` is an ISO date "yyyy-mm-dd" of a day that exists. */
+export function isIsoDay(s: string): boolean {
+  const r = parseDay(s);
+  return 'iso' in r && r.iso === s;
+}
+
+function daysIn(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A date typed as dd/mm/yyyy (also d/m/yyyy, with "-" or "." between) or
+ * pasted as ISO yyyy-mm-dd: the ISO day, or why it is not a day that exists
+ * ("31/02/2024" names February's 29 days), in the current language. Empty
+ * text is { iso: '' }.
+ */
+export function parseDay(text: string): { iso: string } | { why: string } {
+  const s = text.trim();
+  if (!s) return { iso: '' };
+  let d: number, m: number, y: number;
+  let hit = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (hit) {
+    y = +hit[1]; m = +hit[2]; d = +hit[3];
+  } else if ((hit = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/.exec(s))) {
+    d = +hit[1]; m = +hit[3]; y = +hit[4];
+  } else {
+    return { why: tr(`"${s}" không phải là ngày dạng dd/mm/yyyy (ví dụ 03/03/2024)`, `"${s}" is not a date as dd/mm/yyyy (e.g. 03/03/2024)`) };
+  }
+  if (m < 1 || m > 12) return { why: tr(`"${s}": không có tháng ${m}`, `"${s}": there is no month ${m}`) };
+  if (y < 1900 || y > 2100) return { why: tr(`"${s}": năm phải từ 1900 đến 2100`, `"${s}": the year must be 1900 to 2100`) };
+  const n = daysIn(y, m);
+  if (d < 1 || d > n)
+    return { why: tr(`Ngày ${s} không có thật: tháng ${m}/${y} có ${n} ngày`, `${s} is not a real date: ${MONTHS_EN[m - 1]} ${y} has ${n} days`) };
+  const p = (x: number) => String(x).padStart(2, '0');
+  return { iso: `${y}-${p(m)}-${p(d)}` };
+}
+
+/**
+ * Money in whole đồng typed as "1.250.000", "1,250,000", "1 250 000" or
+ * "1250000", with or without "đ"/"VND": the amount, or why not (a fraction,
+ * a negative amount, more than a JavaScript integer holds exactly).
+ * Empty text is { vnd: null }.
+ */
+export function parseMoney(text: string): { vnd: number | null } | { why: string } {
+  const s = text.trim().replace(/\s*(đồng|đ|vnđ|vnd)$/i, '').trim();
+  if (!s) return { vnd: null };
+  if (/^-/.test(s)) return { why: tr('Số tiền không được âm', 'The amount may not be negative') };
+  const t = s.replace(/[\s\u00a0]/g, ' ');
+  let digits: string;
+  if (/^\d+$/.test(t)) digits = t;
+  else if (/^\d{1,3}([. ]\d{3})+$/.test(t) || /^\d{1,3}(,\d{3})+$/.test(t)) digits = t.replace(/[., ]/g, '');
+  else if (/^\d+[.,]\d{1,2}$/.test(t) || /^\d{1,3}(\.\d{3})*,\d+$/.test(t) || /^\d{1,3}(,\d{3})*\.\d+$/.test(t)) return { why: tr('Số tiền là số đồng chẵn, không có phần lẻ', 'The amount is whole đồng, without a fraction') };
+  else return { why: tr(`"${text.trim()}" không phải số tiền (viết 1.250.000 hoặc 1250000)`, `"${text.trim()}" is not an amount (write 1.250.000 or 1250000)`) };
+  const v = Number(digits);
+  if (!Number.isSafeInteger(v)) return { why: tr('Số tiền quá lớn', 'The amount is too large') };
+  return { vnd: v };
 }

@@ -2,12 +2,13 @@
 // Small shared pieces: a loader hook with its states (loading, failed with
 // what failed, "not available" when a route does not exist yet), progress
 // bars that never pass 100%, form fields that show the API's field errors in
-// the user's language, and a plain data table.
+// the user's language, a date field that is always dd/mm/yyyy (whatever the
+// browser's language) and sends ISO days, and a plain data table.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { fieldName, tr } from '../i18n';
-import { num } from '../fmt';
+import { dmy, num, parseDay } from '../fmt';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -235,5 +236,96 @@ export function Page({ title, children, actions }: { title: string; children: Co
       </div>
       {children}
     </section>
+  );
+}
+
+/**
+ * A date typed and shown as dd/mm/yyyy (ISO yyyy-mm-dd pasted is read too),
+ * whatever the browser's language, with a calendar button that opens the
+ * browser's own date picker. `value` is the ISO day, '' when empty, or the
+ * text as typed while it is not a day that exists; `onChange` gets the same.
+ * A day that does not exist (31/02/2024) is named below the field once the
+ * text looks complete, the field is left, or `force` is set (a save was
+ * tried).
+ */
+export function DateInput({ id, value, onChange, testid, force, required, label }: {
+  id?: string; value: string; onChange: (v: string) => void; testid?: string; force?: boolean; required?: boolean; label?: string;
+}) {
+  const [text, setText] = useState(() => dmy(value));
+  const [left, setLeft] = useState(false);
+  const native = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // a value set from outside (a preset, a reset after saving) replaces the text
+    const p = parseDay(text);
+    const cur = 'iso' in p ? p.iso : text;
+    if (value !== cur) setText(dmy(value));
+  }, [value]);
+  const take = (t: string) => {
+    setText(t);
+    const p = parseDay(t);
+    onChange('iso' in p ? p.iso : t);
+  };
+  const p = parseDay(text);
+  const complete = /\d{4}\s*$|^\s*\d{4}-\d{1,2}-\d{1,2}\s*$/.test(text);
+  const why = 'why' in p && (left || force || complete) ? p.why : required && force && !text.trim() ? tr('Nhập ngày (dd/mm/yyyy)', 'Enter a date (dd/mm/yyyy)') : '';
+  const errId = id ? `${id}-date-error` : undefined;
+  const pick = () => {
+    const n = native.current;
+    if (!n) return;
+    n.value = 'iso' in p ? p.iso : '';
+    try {
+      (n as HTMLInputElement & { showPicker?: () => void }).showPicker?.();
+    } catch {
+      n.focus();
+    }
+  };
+  return (
+    <span class="date-input">
+      <span class="date-row">
+        <input
+          id={id}
+          data-testid={testid}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder="dd/mm/yyyy"
+          aria-label={label}
+          maxLength={24}
+          value={text}
+          aria-invalid={why ? true : undefined}
+          aria-describedby={why ? errId : undefined}
+          onInput={(e) => take(e.currentTarget.value)}
+          onChange={(e) => take(e.currentTarget.value)}
+          onBlur={() => {
+            setLeft(true);
+            // a day typed 3/3/2024 or pasted 2024-03-03 is shown 03/03/2024
+            if ('iso' in p && p.iso) setText(dmy(p.iso));
+          }}
+        />
+        <button type="button" class="cal" aria-label={tr('Chọn ngày trên lịch', 'Pick the day on a calendar')} title={tr('Chọn ngày trên lịch', 'Pick the day on a calendar')} onClick={pick}>
+          <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true"><path d="M2 3h12v11H2zM2 6h12M5 1v3M11 1v3" fill="none" stroke="currentColor" stroke-width="1.6" /></svg>
+        </button>
+        <input
+          ref={native}
+          class="date-native"
+          type="date"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => e.currentTarget.value && take(dmy(e.currentTarget.value))}
+        />
+      </span>
+      {why && <span class="field-error date-error" id={errId} role="alert">{why}</span>}
+    </span>
+  );
+}
+
+/** A labelled date field: DateInput inside Field, with the API's errors for `fields`. */
+export function DateField({ id, label, value, onChange, error, force, required, testid, hint }: {
+  id: string; label: string; value: string; onChange: (v: string) => void; error?: string[]; force?: boolean; required?: boolean; testid?: string; hint?: string;
+}) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <DateInput id={id} value={value} onChange={onChange} force={force} required={required} testid={testid} />
+    </Field>
   );
 }

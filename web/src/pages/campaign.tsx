@@ -3,14 +3,46 @@
 // breakdowns, donors, donations, spending, road progress and the public
 // ledger), Mô hình (bamboo belt, patrol-road lights), Ngày 3/3 (the
 // activities of each commune and year) and Khen thưởng (commendations and
-// suggestions). Money is whole đồng ("1.250.000 đ"); progress bars never pass
-// 100% and a zero goal is never shown as met.
+// suggestions), each with the forms (campaign_forms.tsx) of the records the
+// user's role may add. Money is whole đồng ("1.250.000 đ"); progress bars
+// never pass 100% and a zero goal is never shown as met.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { get, itemsOf, type User } from '../api';
 import { tr } from '../i18n';
 import { date, km, kmU, num, vnd } from '../fmt';
 import { communes, type Rec } from '../data';
-import { NotAvailable, optional, Page, Progress, Show, Table, useLoad } from '../components/ui';
+import { type Loaded, NotAvailable, optional, Page, Progress, Show, Table, useLoad } from '../components/ui';
+import { AWARD_LEVELS, RECIPIENT_KINDS, writableCommunes } from './campaign_names';
+
+type Forms = typeof import('./campaign_forms');
+let formsP: Promise<Forms> | null = null;
+/** The forms' module, fetched once when a form is first wanted. */
+function loadForms(): Promise<Forms> {
+  formsP ??= import('./campaign_forms').catch((e) => {
+    formsP = null;
+    throw e;
+  });
+  return formsP;
+}
+
+/**
+ * A button that opens a form in place. The forms' code is fetched only
+ * then (started as the pointer or focus reaches the button), so people who
+ * only read never download it.
+ */
+function Opener({ label, testid, children }: { label: string; testid: string; children: (f: Forms, close: () => void) => ComponentChildren }) {
+  const [open, setOpen] = useState(false);
+  const st = useLoad(() => (open ? loadForms() : Promise.resolve(null)), [open]);
+  const early = () => void loadForms().catch(() => undefined);
+  if (!open)
+    return (
+      <p class="opener">
+        <button type="button" class="primary" data-testid={testid} onPointerEnter={early} onFocus={early} onClick={() => setOpen(true)}>+ {label}</button>
+      </p>
+    );
+  return <Show s={st}>{(f) => (f ? children(f, () => setOpen(false)) : null)}</Show>;
+}
 
 export function Tabs({ tabs, current, onPick }: { tabs: [string, string][]; current: string; onPick: (id: string) => void }) {
   return (
@@ -40,31 +72,20 @@ const LIGHT_KINDS: Record<string, [string, string]> = {
   grid: ['Điện lưới', 'Grid'],
   other: ['Khác', 'Other'],
 };
-const RECIPIENT_KINDS: Record<string, [string, string]> = {
-  person: ['Cá nhân', 'Person'],
-  household: ['Hộ gia đình', 'Household'],
-  collective: ['Tập thể', 'Collective'],
-  unit: ['Đơn vị', 'Unit'],
-};
-const AWARD_LEVELS: Record<string, [string, string]> = {
-  bk_province: ['Bằng khen của Chủ tịch UBND tỉnh', 'Certificate of merit, provincial People\u2019s Committee'],
-  bk_border_guard: ['Bằng khen của Bộ Chỉ huy BĐBP tỉnh', 'Certificate of merit, provincial Border Guard Command'],
-  gk_district: ['Giấy khen của Chủ tịch UBND huyện', 'Letter of commendation, district People\u2019s Committee'],
-  gk_station: ['Giấy khen của Đồn Biên phòng', 'Letter of commendation, border guard station'],
-  other: ['Khác', 'Other'],
-};
 
 function name(map: Record<string, [string, string]>, k: unknown): string {
   const h = map[String(k ?? '')];
   return h ? tr(h[0], h[1]) : String(k ?? '');
 }
 
-/** Commune names by id (empty when the list cannot be read). */
+/** Commune names by id (empty when the list cannot be read), and the list. */
 function useCommuneNames() {
   const st = useLoad(() => communes().catch(() => [] as Rec[]), []);
   const m = new Map<string, string>();
   for (const c of st.data ?? []) m.set(c.id, c.name);
-  return (id: unknown) => (id ? (m.get(String(id)) ?? '') : '');
+  const f = (id: unknown) => (id ? (m.get(String(id)) ?? '') : '');
+  f.list = st.data ?? ([] as Rec[]);
+  return f;
 }
 
 /** "mốc 1120 + 350 m (km 80,350)" for an anchor {marker, offset_m, measure_m}. */
@@ -168,8 +189,12 @@ function RoadProgress({ data, roadsById, communeName }: { data: Rec; roadsById: 
   );
 }
 
+const byDateDesc = (a: Rec, b: Rec) => String(b.date ?? '').localeCompare(String(a.date ?? ''));
+
 export function CampaignPage({ user }: { user: User }) {
   const isViewer = user.role === 'viewer';
+  // campaign money and roads are province-wide: only admins change them
+  const isAdmin = user.role === 'admin';
   const [tab, setTab] = useState(isViewer ? 'public' : 'ledger');
   const communeName = useCommuneNames();
   const camps = useLoad(() => (isViewer ? Promise.resolve([] as Rec[]) : optional(get('/campaigns')).then((r) => (r === null ? null : itemsOf<Rec>(r))).catch(() => [] as Rec[])), []);
@@ -177,6 +202,12 @@ export function CampaignPage({ user }: { user: User }) {
   const progress = useLoad(() => optional(get<Rec>('/roads/progress')).catch(() => null), []);
   const roads = useLoad(() => (isViewer ? Promise.resolve([] as Rec[]) : optional(get('/roads')).then((r) => itemsOf<Rec>(r ?? [])).catch(() => [] as Rec[])), []);
   const donors = useLoad(() => (isViewer ? Promise.resolve([] as Rec[]) : optional(get('/donors')).then((r) => itemsOf<Rec>(r ?? [])).catch(() => [] as Rec[])), []);
+  // the lists of donations and expenses are read when their tab is first opened
+  const wantDon = tab === 'donations', wantExp = tab === 'expenses';
+  const donations = useLoad<Rec[] | undefined>(async () => (isViewer ? [] : wantDon ? itemsOf<Rec>(await get('/donations')).sort(byDateDesc) : undefined), [wantDon]);
+  const expenses = useLoad<Rec[] | undefined>(async () => (isViewer ? [] : wantExp ? itemsOf<Rec>(await get('/expenses')).sort(byDateDesc) : undefined), [wantExp]);
+  // after a save every figure on the page is read again
+  const refresh = () => [ledger, progress, roads, donors, donations, expenses, camps].forEach((x) => x.reload());
   const roadsById = new Map((roads.data ?? []).map((r) => [r.id as string, r]));
   const donorsById = new Map((donors.data ?? []).map((r) => [r.id as string, r]));
   const camp = (camps.data ?? []).find((c) => c.id === ledger.data?.campaign_id) ?? (camps.data ?? [])[0];
@@ -205,6 +236,25 @@ export function CampaignPage({ user }: { user: User }) {
           )}
           <Tabs tabs={tabs} current={tab} onPick={setTab} />
           {(tab === 'ledger' || tab === 'public') && <Show s={ledger}>{(l) => (l ? <LedgerView l={l} pub={tab === 'public' || isViewer} /> : <NotAvailable />)}</Show>}
+          {tab === 'donors' && isAdmin && (
+            <Opener label={tr('Thêm nhà hảo tâm', 'Add a donor')} testid="open-donor-form">{(f, close) => <f.DonorForm onSaved={refresh} onClose={close} />}</Opener>
+          )}
+          {tab === 'donations' && isAdmin && (
+            <Opener label={tr('Ghi khoản ủng hộ', 'Record a donation')} testid="open-donation-form">{(f, close) => (
+              <f.DonationForm donors={donors.data ?? []} donations={donations.data ?? []} roads={roads.data ?? []} campaigns={camps.data ?? []} campaignId={camp?.id}
+                labourRate={camp?.labour_day_vnd} onSaved={refresh} onClose={close} />
+            )}</Opener>
+          )}
+          {tab === 'expenses' && isAdmin && (
+            <Opener label={tr('Ghi khoản chi', 'Record an expense')} testid="open-expense-form">{(f, close) => (
+              <f.ExpenseForm roads={roads.data ?? []} campaigns={camps.data ?? []} campaignId={camp?.id} balance={ledger.data?.balance_vnd} onSaved={refresh} onClose={close} />
+            )}</Opener>
+          )}
+          {tab === 'roads' && isAdmin && (
+            <Opener label={tr('Báo cáo đoạn đường đã làm', 'Record a stretch of road built')} testid="open-progress-form">{(f, close) => (
+              <f.ProgressForm roads={roads.data ?? []} onSaved={refresh} onClose={close} />
+            )}</Opener>
+          )}
           {tab === 'donors' && (
             <Show s={donors}>{(ds) => (
               <Table rows={ds} cols={[
@@ -216,8 +266,8 @@ export function CampaignPage({ user }: { user: User }) {
               ]} empty={tr('Chưa có nhà hảo tâm nào.', 'No donors yet.')} />
             )}</Show>
           )}
-          {tab === 'donations' && <Donations donorsById={donorsById} roadsById={roadsById} />}
-          {tab === 'expenses' && <Expenses roadsById={roadsById} />}
+          {tab === 'donations' && <Donations st={donations} donorsById={donorsById} roadsById={roadsById} />}
+          {tab === 'expenses' && <Expenses st={expenses} roadsById={roadsById} />}
           {tab === 'roads' && <Show s={progress}>{(p) => (p ? <RoadProgress data={p} roadsById={roadsById} communeName={communeName} /> : <NotAvailable />)}</Show>}
         </>
       )}
@@ -225,10 +275,9 @@ export function CampaignPage({ user }: { user: User }) {
   );
 }
 
-function Donations({ donorsById, roadsById }: { donorsById: Map<string, Rec>; roadsById: Map<string, Rec> }) {
-  const st = useLoad(async () => itemsOf<Rec>(await get('/donations')).sort((a, b) => String(b.date ?? '').localeCompare(String(a.date ?? ''))), []);
+function Donations({ st, donorsById, roadsById }: { st: Loaded<Rec[] | undefined>; donorsById: Map<string, Rec>; roadsById: Map<string, Rec> }) {
   return (
-    <Show s={st}>{(ds) => (
+    <Show s={st}>{(ds = []) => (
       <Table rows={ds} cols={[
         { head: tr('Ngày', 'Date'), cell: (r) => date(r.date) },
         { head: tr('Nhà hảo tâm', 'Donor'), cell: (r) => donorsById.get(r.donor_id)?.name ?? tr('(ẩn danh)', '(anonymous)') },
@@ -243,10 +292,9 @@ function Donations({ donorsById, roadsById }: { donorsById: Map<string, Rec>; ro
   );
 }
 
-function Expenses({ roadsById }: { roadsById: Map<string, Rec> }) {
-  const st = useLoad(async () => itemsOf<Rec>(await get('/expenses')).sort((a, b) => String(b.date ?? '').localeCompare(String(a.date ?? ''))), []);
+function Expenses({ st, roadsById }: { st: Loaded<Rec[] | undefined>; roadsById: Map<string, Rec> }) {
   return (
-    <Show s={st}>{(xs) => (
+    <Show s={st}>{(xs = []) => (
       <>
         <p data-testid="expenses-total">{tr('Tổng đã chi', 'Total spent')}: <strong>{vnd(xs.reduce((s, x) => s + (Number(x.amount_vnd) || 0), 0))}</strong></p>
         <Table rows={xs} cols={[
@@ -277,13 +325,31 @@ export function ModelsPage({ user }: { user: User }) {
   const [tab, setTab] = useState('bamboo');
   const communeName = useCommuneNames();
   const bamboo = useLoad(() => recordsOrLayer(user, '/bamboo'), []);
-  const lights = useLoad(() => recordsOrLayer(user, '/lights'), []);
+  const lights = useLoad(async () => {
+    const ls = await recordsOrLayer(user, '/lights');
+    if (!ls || user.role === 'viewer') return ls;
+    // whether each light works now (its latest check) comes with the map layer
+    const l = await optional(get<Rec>('/layers/lights')).catch(() => null);
+    const now = new Map(itemsOf<Rec>(l?.features ?? []).map((f) => [f.properties?.id, f.properties?.working_now]));
+    return ls.map((x) => (typeof now.get(x.id) === 'boolean' ? { ...x, working_now: now.get(x.id) } : x));
+  }, []);
+  const worksNow = (l: Rec) => Boolean(l.working_now ?? l.working);
+  // station and commune users check the plantings and lights of their communes
+  const mine = new Set(writableCommunes(user, communeName.list).map((c) => c.id as string));
+  const mayCheck = (r: Rec) => user.role === 'admin' || mine.has(r.commune_id);
+  const where = (r: Rec) => communeName(r.commune_id) || tr('(không rõ xã)', '(no commune)');
   return (
     <Page title={tr('Mô hình', 'Community models')}>
       <Tabs tabs={[['bamboo', tr('Lũy tre biên giới Việt', 'Bamboo belt')], ['lights', tr('Thắp sáng đường tuần tra biên giới', 'Patrol-road lights')]]} current={tab} onPick={setTab} />
       {tab === 'bamboo' && (
         <Show s={bamboo}>{(bs) => (bs === null ? <NotAvailable /> : (
           <>
+            {user.role !== 'viewer' && bs.some(mayCheck) && (
+              <Opener label={tr('Ghi kiểm tra tỷ lệ tre sống', 'Record a bamboo survival check')} testid="open-bamboo-check">{(f, close) => (
+                <f.CheckForm kind="bamboo" items={bs.filter(mayCheck)} onSaved={bamboo.reload} onClose={close}
+                  label={(r) => `${where(r)} — km ${km(r.from?.measure_m)} – ${km(r.to?.measure_m)}, ${num(r.clumps)} ${tr('khóm', 'clumps')}, ${tr('trồng', 'planted')} ${date(r.planted_on)}`} />
+              )}</Opener>
+            )}
             <dl class="facts" data-testid="bamboo-totals">
               <dt>{tr('Số điểm trồng', 'Plantings')}</dt><dd>{num(bs.length)}</dd>
               <dt>{tr('Số khóm tre đã trồng', 'Clumps planted')}</dt><dd>{num(bs.reduce((s, b) => s + (Number(b.clumps) || 0), 0))}</dd>
@@ -304,9 +370,19 @@ export function ModelsPage({ user }: { user: User }) {
       {tab === 'lights' && (
         <Show s={lights}>{(ls) => (ls === null ? <NotAvailable /> : (
           <>
+            {user.role !== 'viewer' && ls.some(mayCheck) && (
+              <Opener label={tr('Ghi kiểm tra đèn', 'Record a check of a light')} testid="open-light-check">{(f, close) => (
+                <f.CheckForm kind="lights" items={ls.filter(mayCheck)} onSaved={lights.reload} onClose={close}
+                  label={(r) => `km ${km(r.measure_m)} — ${name(LIGHT_KINDS, r.kind)} — ${where(r)}, ${tr('lắp', 'installed')} ${date(r.installed_on)}`} />
+              )}</Opener>
+            )}
             <dl class="facts" data-testid="lights-totals">
               <dt>{tr('Số đèn đã lắp', 'Lights installed')}</dt><dd>{num(ls.length)}</dd>
-              <dt>{tr('Đang sáng (khi lắp)', 'Working (as installed)')}</dt><dd>{num(ls.filter((l) => l.working).length)}</dd>
+              {ls.some((l) => typeof l.working_now === 'boolean') ? (
+                <><dt>{tr('Đang sáng (theo lần kiểm tra gần nhất)', 'Working (as last checked)')}</dt><dd data-testid="lights-working">{num(ls.filter(worksNow).length)}</dd></>
+              ) : (
+                <><dt>{tr('Đang sáng (khi lắp)', 'Working (as installed)')}</dt><dd data-testid="lights-working">{num(ls.filter((l) => l.working).length)}</dd></>
+              )}
             </dl>
             <Table rows={ls} cols={[
               { head: tr('Xã', 'Commune'), cell: (r) => communeName(r.commune_id) },
@@ -314,7 +390,7 @@ export function ModelsPage({ user }: { user: User }) {
               { head: tr('Loại', 'Kind'), cell: (r) => name(LIGHT_KINDS, r.kind) },
               { head: tr('Ngày lắp', 'Installed'), cell: (r) => date(r.installed_on) },
               { head: tr('Nơi tài trợ', 'Funded by'), cell: (r) => r.funder ?? '' },
-              { head: tr('Hoạt động', 'Working'), cell: (r) => (r.working ? tr('có', 'yes') : <strong class="bad-text">{tr('hỏng', 'broken')}</strong>) },
+              { head: tr('Hoạt động', 'Working'), cell: (r) => (worksNow(r) ? tr('có', 'yes') : <strong class="bad-text">{tr('hỏng', 'broken')}</strong>) },
             ]} empty={tr('Chưa lắp đèn nào.', 'No lights yet.')} />
           </>
         ))}</Show>
@@ -325,9 +401,10 @@ export function ModelsPage({ user }: { user: User }) {
 
 // ---- Ngày 3/3 ----
 
-export function EventsPage(_: { user: User }) {
+export function EventsPage({ user }: { user: User }) {
   const communeName = useCommuneNames();
   const st = useLoad(() => optional(get('/events')).then((r) => (r === null ? null : itemsOf<Rec>(r).sort((a, b) => (b.year ?? 0) - (a.year ?? 0)))), []);
+  const writable = writableCommunes(user, communeName.list);
   return (
     <Page title={tr('Ngày Biên phòng toàn dân 3/3', 'All-People Border Guard Day (3 March)')}>
       <Show s={st}>{(es) => {
@@ -336,6 +413,9 @@ export function EventsPage(_: { user: User }) {
         const sum = (xs: Rec[], k: string) => xs.reduce((s, x) => s + (Number(x[k]) || 0), 0);
         return (
           <>
+            {writable.length > 0 && (
+              <Opener label={tr('Ghi hoạt động Ngày 3/3', 'Record 3 March activities')} testid="open-event-form">{(f, close) => <f.EventForm communes={writable} onSaved={st.reload} onClose={close} />}</Opener>
+            )}
             <h2>{tr('Tổng hợp theo năm', 'By year')}</h2>
             <Table rows={years.map((y) => ({ year: y, rows: es.filter((e) => e.year === y) }))} cols={[
               { head: tr('Năm', 'Year'), cell: (r) => String(r.year) },
@@ -366,7 +446,7 @@ export function EventsPage(_: { user: User }) {
 
 // ---- Khen thưởng ----
 
-export function AwardsPage(_: { user: User }) {
+export function AwardsPage({ user }: { user: User }) {
   const [tab, setTab] = useState('awards');
   const communeName = useCommuneNames();
   const awards = useLoad(() => optional(get('/awards')).then((r) => (r === null ? null : itemsOf<Rec>(r).sort((a, b) => String(b.decided_on ?? '').localeCompare(String(a.decided_on ?? ''))))), []);
@@ -376,6 +456,10 @@ export function AwardsPage(_: { user: User }) {
       <Tabs tabs={[['awards', tr('Đã khen thưởng', 'Given')], ['suggestions', tr('Đề xuất khen thưởng', 'Suggestions')]]} current={tab} onPick={setTab} />
       {tab === 'awards' && (
         <Show s={awards}>{(as) => (as === null ? <NotAvailable /> : (
+          <>
+          {user.role === 'admin' && (
+            <Opener label={tr('Ghi khen thưởng', 'Record a commendation')} testid="open-award-form">{(f, close) => <f.AwardForm communes={communeName.list} onSaved={awards.reload} onClose={close} />}</Opener>
+          )}
           <Table rows={as} cols={[
             { head: tr('Ngày quyết định', 'Decided on'), cell: (r) => date(r.decided_on) },
             { head: tr('Số quyết định', 'Decision'), cell: (r) => r.decision_no ?? '' },
@@ -385,6 +469,7 @@ export function AwardsPage(_: { user: User }) {
             { head: tr('Xã', 'Commune'), cell: (r) => communeName(r.commune_id) },
             { head: tr('Thành tích', 'Reason'), cell: (r) => r.reason ?? '' },
           ]} empty={tr('Chưa có khen thưởng nào.', 'No commendations yet.')} />
+          </>
         ))}</Show>
       )}
       {tab === 'suggestions' && (

@@ -6,10 +6,10 @@
 import { useState } from 'preact/hooks';
 import { BASE, get, itemsOf, type User } from '../api';
 import { tr } from '../i18n';
-import { date, km, kmU, num, pct, today, vnd } from '../fmt';
+import { date, isIsoDay, km, kmU, num, pct, today, vnd } from '../fmt';
 import { coverage, type Figures, type Rec } from '../data';
 import { BarChart } from '../components/charts';
-import { ErrorBox, NotAvailable, optional, Page, Progress, Show, Spinner, Table, useLoad } from '../components/ui';
+import { DateInput, ErrorBox, NotAvailable, optional, Page, Progress, Show, Spinner, Table, useLoad } from '../components/ui';
 
 export function headline(f: Figures): string {
   return tr(
@@ -47,10 +47,8 @@ export function Dashboard({ user }: { user: User }) {
       title={tr('Tổng quan', 'Overview')}
       actions={
         <>
-          <label class="inline">
-            {tr('Tính đến ngày', 'As of')}{' '}
-            <input type="date" value={asOf} data-testid="as-of" onChange={(e) => e.currentTarget.value && setAsOf(e.currentTarget.value)} />
-          </label>
+          <label class="inline" for="as-of">{tr('Tính đến ngày', 'As of')}</label>
+          <DateInput id="as-of" value={asOf} testid="as-of" onChange={(v) => isIsoDay(v) && setAsOf(v)} />
           <a class="button" href={`${BASE}/gaps.csv?as_of=${asOf}`} download>
             {tr('Đoạn chưa ký nhận (CSV)', 'Gaps (CSV)')}
           </a>

@@ -4,10 +4,10 @@
 import { useState } from 'preact/hooks';
 import type { User } from '../api';
 import { tr } from '../i18n';
-import { today } from '../fmt';
+import { isIsoDay, today } from '../fmt';
 import { loadLanes } from '../lanes';
 import { Diagram } from '../components/diagram';
-import { Page, Show, useLoad } from '../components/ui';
+import { DateInput, Page, Show, useLoad } from '../components/ui';
 
 export function DiagramPage({ user }: { user: User }) {
   const [asOf, setAsOf] = useState(today());
@@ -16,9 +16,10 @@ export function DiagramPage({ user }: { user: User }) {
     <Page
       title={tr('Sơ đồ thẳng', 'Straight-line diagram')}
       actions={
-        <label class="inline">
-          {tr('Tính đến ngày', 'As of')} <input type="date" value={asOf} onChange={(e) => e.currentTarget.value && setAsOf(e.currentTarget.value)} />
-        </label>
+        <>
+          <label class="inline" for="d-as-of">{tr('Tính đến ngày', 'As of')}</label>
+          <DateInput id="d-as-of" value={asOf} onChange={(v) => isIsoDay(v) && setAsOf(v)} />
+        </>
       }
     >
       <Show s={st}>{(d) => <Diagram length={d.length} lanes={d.lanes} />}</Show>

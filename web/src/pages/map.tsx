@@ -3,13 +3,16 @@
 // gaps highlighted), markers with their numbers, km ticks, commune
 // stretches, walked stretches, incidents, road, lights and bamboo, each a
 // GeoJSON layer of /api/v1/layers; layers the server lacks are listed as
-// not available. No background tiles unless a tile URL is set.
+// not available. Each commune's stretch has its own colour (neighbours
+// differ) and a popup naming the commune, its station and km range. No
+// background tiles unless a tile URL is set.
 import L from 'leaflet';
 import { useMemo } from 'preact/hooks';
-import { get, type User } from '../api';
+import { get, itemsOf, type User } from '../api';
 import { tr } from '../i18n';
 import { date, km, num, today, vnd } from '../fmt';
 import { esc, MapView, tileUrl, type MapLayer } from '../components/map';
+import { anchorText, communes, measure, type Rec } from '../data';
 import { optional, Page, Spinner, useLoad } from '../components/ui';
 
 type FC = GeoJSON.FeatureCollection;
@@ -79,9 +82,52 @@ function campaignDetails(kind: 'roads' | 'bamboo' | 'lights', p: Record<string, 
   return d;
 }
 
+/** Colours of the communes' stretches; consecutive stretches get different ones. */
+const COMMUNE_COLOURS = ['#6a3d9a', '#1f78b4', '#b15928', '#33a02c', '#c51b7d', '#e08214', '#01665e', '#8c510a'];
+
+/** Where a commune's stretch starts or ends, in metres (from_km, from_m or an anchor). */
+function communeEnd(p: Record<string, any>, end: 'from' | 'to'): number {
+  const k = p[`${end}_km`];
+  return typeof k === 'number' ? k * 1000 : measure(p, end);
+}
+
+/** The key of a commune's feature: its commune's id, or its code or name. */
+function communeKey(p: Record<string, any>): string {
+  return String(p.commune_id ?? p.id ?? p.code ?? p.name ?? '');
+}
+
+/**
+ * The popup of a commune's stretch: the commune (with its code and
+ * district), its border guard station and km range, from the feature's
+ * properties or, where they only give ids, from the communes and stations
+ * lists.
+ */
+function communeDetails(p: Record<string, any>, cs: Map<string, Rec>, ss: Map<string, Rec>): HTMLElement {
+  const c = cs.get(communeKey(p)) ?? [...cs.values()].find((x) => (p.code && x.code === p.code) || (p.name && x.name === p.name));
+  const name = p.commune_name ?? p.name ?? p.commune ?? c?.name ?? tr('Xã', 'Commune');
+  const code = p.code ?? c?.code;
+  const district = p.district ?? c?.district;
+  const sid = p.station_id ?? c?.station_id;
+  const station = p.station_name ?? (typeof p.station === 'string' ? p.station : p.station?.name) ?? (sid ? (ss.get(sid)?.name ?? ss.get(sid)?.code) : undefined);
+  let a = communeEnd(p, 'from'), b = communeEnd(p, 'to');
+  if (!Number.isFinite(a) && c) { a = measure(c, 'from'); b = measure(c, 'to'); }
+  const rows: string[] = [];
+  if (code || district) rows.push([code, district].filter(Boolean).join(' — '));
+  rows.push(`${tr('Đồn Biên phòng', 'Border guard station')}: ${station ?? '—'}`);
+  if (Number.isFinite(a) && Number.isFinite(b)) rows.push(`km ${km(Math.min(a, b))} – ${km(Math.max(a, b))} (${km(Math.abs(b - a))} km)`);
+  const fa = anchorText(p, 'from') || (c ? anchorText(c, 'from') : ''), fb = anchorText(p, 'to') || (c ? anchorText(c, 'to') : '');
+  if (fa && fb) rows.push(`${tr('mốc', 'marker')} ${fa} – ${fb}`);
+  const d = document.createElement('div');
+  d.className = 'commune-popup';
+  d.innerHTML = `<strong>${esc(name)}</strong><br>${rows.map((r) => esc(r)).join('<br>')}`;
+  return d;
+}
+
 export function MapPage({ user }: { user: User }) {
   const asOf = today();
   const st = useLoad(async () => {
+    // names for the communes' popups, read alongside the layers
+    const names = Promise.all([communes().catch(() => [] as Rec[]), get('/stations', { limit: 1000 }).then((r) => itemsOf<Rec>(r), () => [] as Rec[])]);
     const out: Record<string, FC | null> = {};
     await Promise.all(
       ORDER.map(async (id) => {
@@ -93,12 +139,14 @@ export function MapPage({ user }: { user: User }) {
         }
       }),
     );
-    return out;
+    const [cs, ss] = await names;
+    return { layers: out, communes: new Map(cs.map((c) => [String(c.id), c])), stations: new Map(ss.map((s) => [String(s.id), s])) };
   }, []);
 
   const layers = useMemo<MapLayer[]>(() => {
-    const d = st.data;
-    if (!d) return [];
+    const d = st.data?.layers;
+    if (!d || !st.data) return [];
+    const { communes: cs, stations: ss } = st.data;
     const pointLayer = (cls: string, r: number) => (_f: GeoJSON.Feature, ll: L.LatLng) => L.circleMarker(ll, { radius: r, className: cls, weight: 2 });
     const L_: MapLayer[] = [];
     const add = (id: string, extra: Partial<MapLayer>) => {
@@ -115,7 +163,16 @@ export function MapPage({ user }: { user: User }) {
       },
       popup: (f) => (f.geometry?.type === 'Point' ? null : details(tr('Đường biên giới', 'Border line'), props(f))),
     });
-    add('communes', { style: { color: '#6a3d9a', weight: 9, opacity: 0.25 }, popup: (f) => details(props(f).name ?? tr('Xã', 'Commune'), props(f)) });
+    const colour = new Map<string, string>();
+    for (const f of [...((d.communes?.features ?? []) as GeoJSON.Feature[])].sort((x, y) => (communeEnd(props(x), 'from') || 0) - (communeEnd(props(y), 'from') || 0))) {
+      const k = communeKey(props(f));
+      if (!colour.has(k)) colour.set(k, COMMUNE_COLOURS[colour.size % COMMUNE_COLOURS.length]);
+    }
+    add('communes', {
+      style: (f) => ({ color: colour.get(communeKey(props(f))) ?? '#6a3d9a', weight: 12, opacity: 0.45, lineCap: 'butt', className: 'commune-stretch' }),
+      point: (f, ll) => L.circleMarker(ll, { radius: 6, color: colour.get(communeKey(props(f))) ?? '#6a3d9a', weight: 3, className: 'commune-stretch' }),
+      popup: (f) => communeDetails(props(f), cs, ss),
+    });
     add('pledges', { style: { color: '#0b7a2a', weight: 7, opacity: 0.9 }, popup: (f) => details(tr('Được ký nhận tự quản', 'Pledged'), props(f)) });
     add('gaps', { style: { color: '#d40000', weight: 9, opacity: 0.95 }, popup: (f) => details(tr('Chưa ai ký nhận', 'Gap'), props(f)) });
     add('walked', { style: { color: '#0057b8', weight: 4, opacity: 0.9 }, popup: (f) => details(tr('Đã tuần tra', 'Walked'), props(f)) });
@@ -141,7 +198,7 @@ export function MapPage({ user }: { user: User }) {
     return L_;
   }, [st.data]);
 
-  const missing = st.data ? ORDER.filter((id) => !st.data![id]) : [];
+  const missing = st.data ? ORDER.filter((id) => !st.data!.layers[id]) : [];
   return (
     <Page title={tr('Bản đồ', 'Map')}>
       {st.loading && <Spinner label={tr('Đang tải các lớp bản đồ…', 'Loading map layers…')} />}
@@ -150,9 +207,10 @@ export function MapPage({ user }: { user: User }) {
         <span class="key k-pledged">{tr('Được ký nhận', 'Pledged')}</span>
         <span class="key k-gap">{tr('Chưa ai ký nhận', 'Gap')}</span>
         <span class="key k-walked">{tr('Đã tuần tra', 'Walked')}</span>
-        {st.data?.roads && <span class="key k-road">{tr('Đường tuần tra', 'Patrol road')}</span>}
-        {st.data?.bamboo && <span class="key k-bamboo">{tr('Lũy tre', 'Bamboo belt')}</span>}
-        {st.data?.lights && <span class="key k-light">{tr('Đèn', 'Lights')}</span>}
+        {st.data?.layers.communes && <span class="key k-commune">{tr('Đoạn của các xã', 'Commune stretches')}</span>}
+        {st.data?.layers.roads && <span class="key k-road">{tr('Đường tuần tra', 'Patrol road')}</span>}
+        {st.data?.layers.bamboo && <span class="key k-bamboo">{tr('Lũy tre', 'Bamboo belt')}</span>}
+        {st.data?.layers.lights && <span class="key k-light">{tr('Đèn', 'Lights')}</span>}
         <span class="key k-marker">{tr('Mốc', 'Marker')}</span>
       </div>
       <MapView layers={layers} testid="map" />

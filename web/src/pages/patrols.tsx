@@ -6,11 +6,11 @@ import L from 'leaflet';
 import { useMemo, useState } from 'preact/hooks';
 import { BASE, get, itemsOf, post, upload, type User } from '../api';
 import { tr } from '../i18n';
-import { date, km, kmU, num } from '../fmt';
+import { date, isIsoDay, km, kmU, num } from '../fmt';
 import type { Rec } from '../data';
 import { go } from '../route';
 import { MapView, type MapLayer } from '../components/map';
-import { ErrorBox, NotAvailable, optional, Page, Show, Table, useLoad } from '../components/ui';
+import { DateInput, ErrorBox, NotAvailable, optional, Page, Show, Table, useLoad } from '../components/ui';
 
 const FLAGS: Record<string, [string, string]> = {
   no_time: ['Thiếu thời gian', 'Missing times'],
@@ -42,6 +42,7 @@ export function Patrols({ user }: { user: User }) {
   void user;
   const [file, setFile] = useState<File | null>(null);
   const [day, setDay] = useState('');
+  const [tried, setTried] = useState(false);
   const [kind, setKind] = useState('joint');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -51,6 +52,9 @@ export function Patrols({ user }: { user: User }) {
   const send = async (e: Event) => {
     e.preventDefault();
     if (!file) return;
+    // a patrol day that is not a real day is named at its field, not sent
+    setTried(true);
+    if (day && !isIsoDay(day)) return;
     setError(null);
     setResult(null);
     setProgress(0);
@@ -84,10 +88,10 @@ export function Patrols({ user }: { user: User }) {
                   {tr('Tệp GPX', 'GPX file')}
                   <input type="file" accept=".gpx,application/gpx+xml" data-testid="gpx-file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
                 </label>
-                <label>
-                  {tr('Ngày tuần tra (nếu tệp không có)', 'Patrol day (if not in the file)')}
-                  <input type="date" value={day} onInput={(e) => setDay(e.currentTarget.value)} />
-                </label>
+                <div class="field">
+                  <label for="gpx-day">{tr('Ngày tuần tra (nếu tệp không có)', 'Patrol day (if not in the file)')}</label>
+                  <DateInput id="gpx-day" value={day} onChange={setDay} force={tried} />
+                </div>
                 <label>
                   {tr('Hình thức', 'Kind')}
                   <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
@@ -137,10 +141,16 @@ function PatrolList() {
   return (
     <>
       <div class="filters">
-        <label>{tr('Từ ngày', 'From')} <input type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} /></label>
-        <label>{tr('Đến ngày', 'To')} <input type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} /></label>
+        <div class="field">
+          <label for="pl-from">{tr('Từ ngày', 'From')}</label>
+          <DateInput id="pl-from" value={from} onChange={setFrom} />
+        </div>
+        <div class="field">
+          <label for="pl-to">{tr('Đến ngày', 'To')}</label>
+          <DateInput id="pl-to" value={to} onChange={setTo} />
+        </div>
       </div>
-      <AutoListRows path="/patrols" params={{ from, to }} />
+      <AutoListRows path="/patrols" params={{ from: isIsoDay(from) ? from : '', to: isIsoDay(to) ? to : '' }} />
     </>
   );
 }

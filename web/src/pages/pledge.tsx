@@ -5,12 +5,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, itemsOf, post, type User } from '../api';
 import { tr } from '../i18n';
-import { date, km, kmU, parseDecimal, today } from '../fmt';
+import { date, isIsoDay, km, kmU, parseDecimal, today } from '../fmt';
 import { forgetCached, intersect, markerNo, markers, union, type Rec } from '../data';
 import { loadLanes } from '../lanes';
 import { routeQuery } from '../route';
 import { Diagram, type Lane } from '../components/diagram';
-import { ErrorBox, errorsFor, Field, Page, Show, useLoad } from '../components/ui';
+import { DateField, ErrorBox, errorsFor, Field, Page, Show, useLoad } from '../components/ui';
 import { kindName } from './custodians';
 
 interface Draft {
@@ -79,8 +79,11 @@ export function PledgePage({ user }: { user: User }) {
   const [saved, setSaved] = useState<Rec | null>(null);
   const [busy, setBusy] = useState(false);
   const [tick, setTick] = useState(0);
+  const [tried, setTried] = useState(false);
   const ms = useLoad(() => markers(), []);
-  const lanes = useLoad(() => loadLanes(d.signed_on || today(), user), [d.signed_on, tick]);
+  // while the signing day is being typed the diagram stays as of today
+  const signedIso = isIsoDay(d.signed_on) ? d.signed_on : today();
+  const lanes = useLoad(() => loadLanes(signedIso, user), [signedIso, tick]);
 
   useEffect(() => {
     if (d.custodian_id && !d.custodian_label)
@@ -132,6 +135,8 @@ export function PledgePage({ user }: { user: User }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    setTried(true);
+    if (busy || (d.signed_on && !isIsoDay(d.signed_on))) return;
     setBusy(true);
     setError(null);
     setSaved(null);
@@ -213,9 +218,7 @@ export function PledgePage({ user }: { user: User }) {
           </div>
         )}
         <div class="row">
-          <Field id="p-signed" label={tr('Ngày ký nhận', 'Signed on')} error={fe('signed_on')}>
-            <input id="p-signed" type="date" value={d.signed_on} onInput={(e) => set({ signed_on: e.currentTarget.value })} />
-          </Field>
+          <DateField id="p-signed" label={tr('Ngày ký nhận', 'Signed on')} error={fe('signed_on')} value={d.signed_on} force={tried} onChange={(v) => set({ signed_on: v })} />
           <Field id="p-doc" label={tr('Số văn bản', 'Document number')} error={fe('doc_no')}>
             <input id="p-doc" value={d.doc_no} onInput={(e) => set({ doc_no: e.currentTarget.value })} />
           </Field>

@@ -7,9 +7,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, download, get, itemsOf, saveFile, type User } from '../api';
 import { lang, tr } from '../i18n';
-import { date, num, today } from '../fmt';
+import { date, isIsoDay, num, today } from '../fmt';
 import { communes, type Rec } from '../data';
-import { ErrorBox, Page, useLoad } from '../components/ui';
+import { DateInput, ErrorBox, Page, useLoad } from '../components/ui';
 
 const FORMATS: [string, string, string][] = [
   ['pdf', 'PDF (để in, ký)', 'PDF (to print and sign)'],
@@ -67,6 +67,7 @@ export function ReportsPage({ user }: { user: User }) {
   const [format, setFormat] = useState('pdf');
   const [rlang, setRlang] = useState<string>(lang());
   const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false);
   const [phase, setPhase] = useState<{ received: number; total: number | null; started: number } | null>(null);
   const [elapsed, setElapsed] = useState(0);
   const [error, setError] = useState<unknown>(null);
@@ -89,6 +90,9 @@ export function ReportsPage({ user }: { user: User }) {
 
   const make = async (e: Event) => {
     e.preventDefault();
+    // days that do not exist are named at their fields and nothing is asked of the server
+    setTried(true);
+    if (!isIsoDay(from) || !isIsoDay(to) || busy) return;
     setBusy(true);
     setError(null);
     setDone(null);
@@ -136,12 +140,12 @@ export function ReportsPage({ user }: { user: User }) {
           <div class="row">
             <div class={`field${fieldErrors(error, 'from').length ? ' bad' : ''}`}>
               <label for="r-from">{tr('Từ ngày', 'From')}</label>
-              <input id="r-from" data-testid="report-from" type="date" required value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+              <DateInput id="r-from" testid="report-from" required force={tried} value={from} onChange={setFrom} />
               {fieldErrors(error, 'from').length > 0 && <div class="field-error" role="alert">{fieldErrors(error, 'from').join('; ')}</div>}
             </div>
             <div class={`field${fieldErrors(error, 'to').length ? ' bad' : ''}`}>
               <label for="r-to">{tr('Đến ngày', 'To')}</label>
-              <input id="r-to" data-testid="report-to" type="date" required value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+              <DateInput id="r-to" testid="report-to" required force={tried} value={to} onChange={setTo} />
               {fieldErrors(error, 'to').length > 0 && <div class="field-error" role="alert">{fieldErrors(error, 'to').join('; ')}</div>}
             </div>
           </div>
