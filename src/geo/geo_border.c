@@ -258,7 +258,9 @@ void bp_border_free(struct bp_border *b)
     bp_free(b->azi);
     bp_free(b->first);
     bp_free(b->cpt);
-    bp_free(b->cv);
+    bp_free(b->grid_start);
+    bp_free(b->grid_list);
+    bp_free(b->grid_box);
     bp_free(b->cg);
     bp_free(b->cseg);
     for (l = 0; l < GEO_MAX_LEVELS; l++)

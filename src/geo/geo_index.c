@@ -4,7 +4,9 @@
  * built in line order (consecutive chords are close in space, so a run of
  * them has a small box): a branch-and-bound search prunes with lower
  * bounds in single precision and measures the chords it cannot rule out
- * exactly, in double precision in ECEF. It finds the chord the brute-force
+ * exactly, in double precision in ECEF. Near the line a grid of cells,
+ * each listing the blocks that can hold the nearest chord of its points,
+ * stands in for the top of the tree. It finds the chord the brute-force
  * scan finds, ties going to the lower index. docs/geo.md has the why.
  *
  * Uses the vector extensions of GCC and Clang (SSE2 intrinsics on x86-64,
@@ -26,7 +28,7 @@
 #endif
 
 #if GEO_FANOUT % 4 || GEO_LEAF % 4 || GEO_FANOUT > 16 || GEO_LEAF > GEO_FANOUT
-#error "fan-outs must be multiples of 4, at most 16 (bit masks, lanes)"
+#error "fan-outs must be multiples of 4, at most 16 (bit masks, lanes, dseg)"
 #endif
 
 /* A hint to fetch memory that is about to be read (no effect on results). */
@@ -37,6 +39,14 @@
 #endif
 
 /* ---- the exact metric -------------------------------------------------- */
+
+/* The exact data of chord j (j < K): its start; its end is the next row,
+ * which for the last chord of a block repeats the next block's first. */
+static inline const struct geo_point *chord_at(const struct bp_border *b,
+                                               size_t j)
+{
+    return &b->leaf[j / GEO_LEAF].ecef[j % GEO_LEAF];
+}
 
 /*
  * The vector from the point of chord j nearest to p (ECEF) to p; returns
@@ -49,7 +59,7 @@
 static inline double chord_vec(const struct bp_border *b, size_t j,
                                const double p[3], double e[3])
 {
-    const struct geo_vertex *a = &b->cv[j], *c = a + 1;
+    const struct geo_point *a = chord_at(b, j), *c = a + 1;
     double dx = c->x - a->x, dy = c->y - a->y, dz = c->z - a->z;
     double wx = p[0] - a->x, wy = p[1] - a->y, wz = p[2] - a->z;
     double wd = wx * dx + wy * dy + wz * dz;
@@ -57,6 +67,7 @@ static inline double chord_vec(const struct bp_border *b, size_t j,
     double t;
 
     if (wd <= 0.0) {
+        /* Also every zero-length chord: then wd is 0. */
         t = 0.0;
         e[0] = wx;
         e[1] = wy;
@@ -67,12 +78,20 @@ static inline double chord_vec(const struct bp_border *b, size_t j,
         e[1] = p[1] - c->y;
         e[2] = p[2] - c->z;
     } else {
-        t = wd * a->idd;
+        t = wd / dd; /* 0 < wd < dd */
         e[0] = wx - t * dx;
         e[1] = wy - t * dy;
         e[2] = wz - t * dz;
     }
     return t;
+}
+
+/* The segment chord j belongs to, from its leaf (see struct geo_leaf). */
+static inline size_t chord_segment(const struct bp_border *b, size_t j)
+{
+    const struct geo_leaf *k = &b->leaf[j / GEO_LEAF];
+
+    return (size_t)k->seg0 + (size_t)(k->dseg >> (4 * (j % GEO_LEAF)) & 15u);
 }
 
 static inline double chord_d2(const struct bp_border *b, size_t j,
@@ -144,6 +163,11 @@ static inline v4f min4(v4f a, v4f b)
     return (v4f)(((v4i)a & m) | ((v4i)b & ~m));
 }
 #endif
+
+static inline float maxf(float a, float b)
+{
+    return a > b ? a : b;
+}
 
 /* Squared distances in the plane from pr (relative to the block's origin)
  * to the boxes of a node. */
@@ -220,8 +244,10 @@ static void to_enu(const struct bp_border *b, const double p[3], double e[3])
                b->enu_rot[c][2] * w2;
 }
 
-static void make_leaf(struct geo_leaf *k, const double *enu, size_t K, size_t m)
+static void make_leaf(struct geo_leaf *k, const struct bp_border *b,
+                      const double *ecef, const double *enu, size_t m)
 {
+    size_t K = b->nchord;
     float mx[2] = {0.0f, 0.0f};
     size_t i, v0 = m * GEO_LEAF;
     int c;
@@ -239,8 +265,15 @@ static void make_leaf(struct geo_leaf *k, const double *enu, size_t K, size_t m)
         }
         k->fx[i] = f[0];
         k->fy[i] = f[1];
+        k->ecef[i].x = ecef[3 * v];
+        k->ecef[i].y = ecef[3 * v + 1];
+        k->ecef[i].z = ecef[3 * v + 2];
     }
     k->ext = mx[0] + mx[1];
+    k->seg0 = (uint32_t)b->cseg[v0];
+    k->dseg = 0;
+    for (i = 1; i < GEO_LEAF && v0 + i < K; i++)
+        k->dseg |= (uint64_t)(b->cseg[v0 + i] - b->cseg[v0]) << (4 * i);
     for (i = 0; i < GEO_LEAF; i++) {
         float dx = k->fx[i + 1] - k->fx[i], dy = k->fy[i + 1] - k->fy[i];
         float dd = dx * dx + dy * dy;
@@ -304,37 +337,286 @@ static void *alloc_lines(size_t n, size_t size, void **mem)
     return p + pad;
 }
 
+/* ---- the grid ---------------------------------------------------------- */
+
+/* The distance between the intervals [lo1, hi1] and [lo2, hi2]. */
+static double gap(double lo1, double hi1, double lo2, double hi2)
+{
+    return lo2 > hi1 ? lo2 - hi1 : lo1 > hi2 ? lo1 - hi2 : 0.0;
+}
+
+/* The squared planar distance between the rectangle r and box m of `box`
+ * (each {lo east, lo north, hi east, hi north}). */
+static double rect_gap2(const double r[4], const double *box, size_t m)
+{
+    const double *x = box + 4 * m;
+    double ge = gap(r[0], r[2], x[0], x[2]), gn = gap(r[1], r[3], x[1], x[3]);
+
+    return ge * ge + gn * gn;
+}
+
+/* What the grid is built from: the vertices in ENU and the boxes, in
+ * double and not rounded, of the vertices under each level-1 block and
+ * under each leaf. */
+struct grid_src {
+    const double *enu;
+    size_t K, nb, nleaf;
+    double *box;  /* nb level-1 blocks */
+    double *lbox; /* nleaf leaves */
+};
+
+/* Box i of `box` over the vertices [lo, hi]. */
+static void make_box(double *box, size_t i, const double *enu, size_t lo,
+                     size_t hi)
+{
+    double *x = box + 4 * i;
+    size_t v;
+    int c;
+
+    x[0] = x[1] = INFINITY;
+    x[2] = x[3] = -INFINITY;
+    for (v = lo; v <= hi; v++)
+        for (c = 0; c < 2; c++) {
+            x[c] = enu[3 * v + c] < x[c] ? enu[3 * v + c] : x[c];
+            x[2 + c] = enu[3 * v + c] > x[2 + c] ? enu[3 * v + c] : x[2 + c];
+        }
+}
+
+/* The cell of n along one axis holding x metres from the grid's corner,
+ * clamped to the grid. */
+static size_t cell_index(double x, double s, size_t n)
+{
+    return x <= 0.0 ? 0 : x / s >= (double)(n - 1) ? n - 1 : (size_t)(x / s);
+}
+
+/*
+ * Over the cell r, the farthest any point is from its nearest vertex, in
+ * the plane, squared: the least over the vertices of the distance to the
+ * farthest corner. INFINITY when no block comes within `limit` of the
+ * cell's centre. The block nearest the centre goes first; blocks and
+ * leaves whose box is no nearer the centre than the best so far are
+ * skipped (the farthest corner is at least as far as the centre).
+ * `*leaf` gets the leaf of the vertex nearest the centre seen.
+ */
+static double cell_cover2(const struct grid_src *g, const double r[4],
+                          double limit, size_t *leaf)
+{
+    double c[4] = {(r[0] + r[2]) / 2, (r[1] + r[3]) / 2, 0, 0};
+    double best = INFINITY, first_d = INFINITY, centre = INFINITY;
+    size_t first = 0, k, m, l, v;
+
+    c[2] = c[0];
+    c[3] = c[1];
+    for (m = 0; m < g->nb; m++) {
+        double d = rect_gap2(c, g->box, m);
+
+        if (d < first_d) {
+            first_d = d;
+            first = m;
+        }
+    }
+    if (first_d > limit * limit)
+        return INFINITY;
+    for (k = 0; k <= g->nb; k++) {
+        m = k ? k - 1 : first;
+        if ((k && m == first) || rect_gap2(c, g->box, m) >= best)
+            continue;
+        for (l = m * GEO_FANOUT; l < (m + 1) * GEO_FANOUT && l < g->nleaf;
+             l++) {
+            size_t hi = (l + 1) * GEO_LEAF < g->K ? (l + 1) * GEO_LEAF : g->K;
+
+            if (rect_gap2(c, g->lbox, l) >= best)
+                continue;
+            for (v = l * GEO_LEAF; v <= hi; v++) {
+                const double *p = g->enu + 3 * v;
+                double ex = p[0] - r[0] > r[2] - p[0] ? p[0] - r[0] : r[2] - p[0];
+                double en = p[1] - r[1] > r[3] - p[1] ? p[1] - r[1] : r[3] - p[1];
+                double d = ex * ex + en * en;
+                double dc = (p[0] - c[0]) * (p[0] - c[0]) +
+                            (p[1] - c[1]) * (p[1] - c[1]);
+
+                best = d < best ? d : best;
+                if (dc < centre) {
+                    centre = dc;
+                    *leaf = l;
+                }
+            }
+        }
+    }
+    return best;
+}
+
+/*
+ * Build the grid (see struct bp_border and docs/geo.md for why the lists
+ * are complete): for each cell, U = the farthest any point of the cell
+ * can be from the line, and the list of the level-1 blocks whose box
+ * comes within U of the cell. BP_ENOMEM; a line the grid does not suit
+ * gets none (grid_nx = 0), which is not an error.
+ */
+static int build_grid(struct bp_border *b, const double *enu)
+{
+    const size_t span = GEO_LEAF * GEO_FANOUT;
+    struct grid_src g = {enu, b->nchord, 0, 0, NULL, NULL};
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    double s = GEO_GRID_CELL_M, w[2], rho = 0.0, slope, k, ext[2] = {0, 0};
+    uint32_t *start = NULL;
+    uint16_t *list = NULL, *grown;
+    unsigned char *near = NULL;
+    float *fbox = NULL;
+    size_t nx, ny, cap = 0, used = 0, m, c;
+    int rc = BP_ENOMEM, i;
+
+    if (b->nlevel < 3 || b->nblock[0] > UINT16_MAX)
+        return 0; /* no levels above 1 to skip, or leaves beyond 16 bits */
+    g.nb = b->nblock[1];
+    g.nleaf = b->nblock[0];
+    g.box = bp_calloc(g.nb, 4 * sizeof(*g.box));
+    g.lbox = bp_calloc(g.nleaf, 4 * sizeof(*g.lbox));
+    fbox = bp_calloc(g.nb, 4 * sizeof(*fbox));
+    if (!g.box || !g.lbox || !fbox)
+        goto out;
+    for (m = 0; m < g.nleaf; m++)
+        make_box(g.lbox, m, enu, m * GEO_LEAF,
+                 (m + 1) * GEO_LEAF < g.K ? (m + 1) * GEO_LEAF : g.K);
+    for (m = 0; m < g.nb; m++) {
+        make_box(g.box, m, enu, m * span,
+                 (m + 1) * span < g.K ? (m + 1) * span : g.K);
+        for (i = 0; i < 2; i++) {
+            lo[i] = fmin(lo[i], g.box[4 * m + i]);
+            hi[i] = fmax(hi[i], g.box[4 * m + 2 + i]);
+        }
+    }
+    for (i = 0; i < 2; i++) {
+        lo[i] -= GEO_GRID_MARGIN_M;
+        w[i] = hi[i] + GEO_GRID_MARGIN_M - lo[i];
+        rho = fmax(rho, fmax(fabs(lo[i]), fabs(lo[i] + w[i])));
+    }
+    rho *= sqrt(2.0); /* the farthest corner, at most */
+    if (rho > GEO_GRID_MAX_RHO_M) {
+        rc = 0; /* a line too long for the plane: no grid */
+        goto out;
+    }
+    if (w[0] / s * (w[1] / s) > (double)GEO_GRID_MAX_CELLS)
+        s = sqrt(w[0] * w[1] / (double)GEO_GRID_MAX_CELLS) * 1.01;
+    nx = (size_t)ceil(w[0] / s);
+    ny = (size_t)ceil(w[1] / s);
+    /* Over the grid, the height of the surface changes by at most `slope`
+     * times the planar distance, so 3D distances are at most k times the
+     * planar ones (docs/geo.md). */
+    slope = 2.0 * rho / GEO_RHO_MIN;
+    k = sqrt(1.0 + slope * slope) * (1.0 + 1e-12);
+    start = bp_calloc(nx * ny + 1, sizeof(*start));
+    near = bp_calloc(nx * ny, 1);
+    if (!start || !near)
+        goto out;
+    /* Cells whose centre may be within the margin of the line: the rest
+     * get no list, without a look at the line. */
+    for (m = 0; m < g.nb; m++) {
+        const double *x = g.box + 4 * m;
+        size_t ix0 = cell_index(x[0] - GEO_GRID_MARGIN_M - lo[0], s, nx);
+        size_t ix1 = cell_index(x[2] + GEO_GRID_MARGIN_M - lo[0], s, nx);
+        size_t iy0 = cell_index(x[1] - GEO_GRID_MARGIN_M - lo[1], s, ny);
+        size_t iy1 = cell_index(x[3] + GEO_GRID_MARGIN_M - lo[1], s, ny);
+        size_t ix, iy;
+
+        for (iy = iy0; iy <= iy1; iy++)
+            for (ix = ix0; ix <= ix1; ix++)
+                near[iy * nx + ix] = 1;
+    }
+    for (c = 0; c < nx * ny; c++) {
+        double r[4], reach;
+        uint16_t ids[1 + GEO_FANOUT];
+        size_t n = 0, leaf = 0;
+
+        if (!near[c]) {
+            start[c + 1] = (uint32_t)used;
+            continue;
+        }
+
+        r[0] = lo[0] + s * (double)(c % nx);
+        r[1] = lo[1] + s * (double)(c / nx);
+        r[2] = r[0] + s;
+        r[3] = r[1] + s;
+        /* Every point of the cell has a vertex within sqrt(cover) in the
+         * plane, so within k times that in space: no block farther away
+         * in the plane can hold its nearest chord, nor one tied with it.
+         * The slack covers rounding, far below a millimetre. */
+        reach = k * sqrt(cell_cover2(&g, r, GEO_GRID_MARGIN_M, &leaf));
+        reach += GEO_SLACK_M + 1e-9 * (rho + reach);
+        ids[0] = (uint16_t)leaf;
+        for (m = 0; m < g.nb && n <= GEO_FANOUT && reach < INFINITY; m++)
+            if (rect_gap2(r, g.box, m) <= reach * reach) {
+                if (n < GEO_FANOUT)
+                    ids[1 + n] = (uint16_t)m;
+                n++;
+            }
+        /* None (far from the line) or too many blocks: the tree does
+         * better. Else the leaf to fetch ahead, then the blocks. */
+        n = n == 0 || n > GEO_FANOUT ? 0 : n + 1;
+        if (used + n > cap) {
+            cap = cap ? 2 * cap : 4096;
+            grown = bp_realloc(list, cap * sizeof(*list));
+            if (!grown)
+                goto out;
+            list = grown;
+        }
+        if (n)
+            memcpy(list + used, ids, n * sizeof(*ids));
+        used += n;
+        start[c + 1] = (uint32_t)used;
+    }
+    /* The blocks' boxes for the query, relative to the grid's corner in
+     * single precision, rounded outwards like the tree's. */
+    for (m = 0; m < g.nb; m++)
+        for (i = 0; i < 2; i++) {
+            fbox[4 * m + i] = round_down(g.box[4 * m + i] - lo[i]);
+            fbox[4 * m + 2 + i] = round_up(g.box[4 * m + 2 + i] - lo[i]);
+            ext[i] = fmax(ext[i], fmax(fabs((double)fbox[4 * m + i]),
+                                       fabs((double)fbox[4 * m + 2 + i])));
+        }
+    b->grid_org[0] = lo[0];
+    b->grid_org[1] = lo[1];
+    b->grid_cell_m = s;
+    b->grid_inv = 1.0 / s;
+    b->grid_nx = nx;
+    b->grid_ny = ny;
+    b->grid_ext = round_up(ext[0] + ext[1]);
+    b->grid_start = start;
+    b->grid_list = list;
+    b->grid_box = fbox;
+    start = NULL;
+    list = NULL;
+    fbox = NULL;
+    rc = 0;
+out:
+    bp_free(g.box);
+    bp_free(g.lbox);
+    bp_free(fbox);
+    bp_free(near);
+    bp_free(start);
+    bp_free(list);
+    return rc;
+}
+
 int bp__geo_index_build(struct bp_border *b, const double *ecef)
 {
     size_t K = b->nchord, count, span = GEO_LEAF, l, m, v;
     double *enu = NULL;
     int rc = BP_ENOMEM;
 
+    if (b->n - 1 > UINT32_MAX)
+        goto out; /* segments beyond 32 bits: more than memory holds */
     b->nentry[0] = K;
     b->nblock[0] = (K + GEO_LEAF - 1) / GEO_LEAF;
     b->leaf = alloc_lines(b->nblock[0], sizeof(*b->leaf), &b->mem[0]);
-    b->cv = bp_calloc(K + 1, sizeof(*b->cv));
     enu = bp_calloc(K + 1, 3 * sizeof(*enu));
-    if (!b->leaf || !b->cv || !enu)
+    if (!b->leaf || !enu)
         goto out;
-    for (v = 0; v <= K; v++) {
-        const double *a = ecef + 3 * v;
-
-        b->cv[v].x = a[0];
-        b->cv[v].y = a[1];
-        b->cv[v].z = a[2];
-        if (v < K) {
-            double dx = a[3] - a[0], dy = a[4] - a[1], dz = a[5] - a[2];
-            double dd = dx * dx + dy * dy + dz * dz;
-
-            b->cv[v].idd = dd > 0.0 ? 1.0 / dd : 0.0;
-        }
-    }
     enu_frame(b, ecef);
     for (v = 0; v <= K; v++)
         to_enu(b, ecef + 3 * v, enu + 3 * v);
     for (m = 0; m < b->nblock[0]; m++)
-        make_leaf(&b->leaf[m], enu, K, m);
+        make_leaf(&b->leaf[m], b, ecef, enu, m);
     for (l = 1; b->nblock[l - 1] > 1; l++, span *= GEO_FANOUT) {
         if (l >= GEO_MAX_LEVELS)
             goto out; /* more chords than memory could hold */
@@ -348,7 +630,7 @@ int bp__geo_index_build(struct bp_border *b, const double *ecef)
             make_node(&b->node[l][m], enu, K, m, span, count);
     }
     b->nlevel = l;
-    rc = 0;
+    rc = build_grid(b, enu);
 out:
     bp_free(enu);
     return rc;
@@ -372,8 +654,9 @@ static inline void consider(const struct bp_border *b, struct query *q,
     if (d2 < q->best || (d2 == q->best && j < q->bi)) {
         /* What finish() reads, while the search goes on. */
         GEO_PREFETCH(&b->cg[j]);
+        GEO_PREFETCH(&b->cg[j + 1]);
         GEO_PREFETCH(&b->cpt[j]);
-        GEO_PREFETCH(&b->cseg[j]);
+        GEO_PREFETCH(&b->cpt[j + 1]);
         q->best = d2;
         q->bi = j;
         q->sb = sqrt(d2);
@@ -550,6 +833,17 @@ static inline unsigned within(const float *lb2, size_t lanes, size_t n,
     return bits & ((1u << n) - 1u);
 }
 
+/* Fetch the `size` bytes at p, a block at a 64-byte boundary (a constant
+ * size, so that the loop unrolls). */
+static inline void prefetch_block(const void *p, size_t size)
+{
+    const char *c = p;
+    size_t o;
+
+    for (o = 0; o < size; o += 64)
+        GEO_PREFETCH(c + o);
+}
+
 static void visit_leaf(const struct bp_border *b, struct query *q, size_t m)
 {
     const struct geo_leaf *k = &b->leaf[m];
@@ -557,12 +851,17 @@ static void visit_leaf(const struct bp_border *b, struct query *q, size_t m)
     float mag = relative(q, k->org, k->ext, pr);
     double seen = q->best;
     size_t n = block_len(b, 0, m), i;
-    unsigned left, bits;
+    unsigned left;
 
+    /* Ask for the exact data now, while the bounds are worked out: when
+     * the leaf was not fetched ahead (many candidates, as at the first
+     * leaf of a search), it then comes in one wait instead of two. */
+    prefetch_block(k->ecef, sizeof(k->ecef));
     leaf_lb2(k, pr, lb2);
     left = within(lb2, GEO_LEAF, n, reach2(q, mag));
-    for (bits = few_bits(left) ? left : 0; bits; bits &= bits - 1)
-        GEO_PREFETCH(&b->cv[m * GEO_LEAF + lowest_bit(bits)]);
+    /* The best chord so far (a hinted one, often) needs no second look. */
+    if (q->bi / GEO_LEAF == m)
+        left &= ~(1u << (q->bi % GEO_LEAF));
     while (left) {
         i = take_nearest(lb2, GEO_LEAF, &left);
         consider_chord(b, q, m * GEO_LEAF + i);
@@ -579,6 +878,7 @@ struct frame {
     float mag;             /* magnitude for reach2() */
     unsigned left;         /* entries still to search */
     size_t m;              /* the block */
+    const uint16_t *ids;   /* NULL, or the entries of a grid cell */
     double seen;           /* q->best when `left` was last pruned */
 };
 
@@ -591,25 +891,84 @@ static inline void open_node(const struct bp_border *b, const struct query *q,
     float pr[2];
 
     f->m = m;
+    f->ids = NULL;
     f->seen = q->best;
     f->mag = relative(q, k->org, k->ext, pr);
     node_lb2(k, pr, f->lb2);
     f->left =
         within(f->lb2, GEO_FANOUT, block_len(b, level, m), reach2(q, f->mag));
     /* The two bottom levels are too big to stay in cache; with many
-     * candidates (no best yet) most will not be searched. */
+     * candidates (no best yet) most will not be searched. A leaf is
+     * fetched whole: its exact data comes with its bounds. */
     bits = level <= 2 && few_bits(f->left) ? f->left : 0;
     for (; bits; bits &= bits - 1) {
         size_t c = m * GEO_FANOUT + lowest_bit(bits);
-        const char *child = level > 1 ? (const char *)&b->node[level - 1][c]
-                                      : (const char *)&b->leaf[c];
 
-        size_t size = level > 1 ? sizeof(b->node[1][0]) : sizeof(b->leaf[0]);
-        size_t o;
-
-        for (o = 0; o < size; o += 64)
-            GEO_PREFETCH(child + o);
+        if (level > 1)
+            prefetch_block(&b->node[level - 1][c], sizeof(b->node[1][0]));
+        else
+            prefetch_block(&b->leaf[c], sizeof(b->leaf[0]));
     }
+}
+
+/*
+ * Open the grid cell of the query as a frame at level 2 whose entries are
+ * the level-1 blocks it lists (docs/geo.md, "The grid"). Returns 0, with
+ * nothing set, when the grid does not cover the point: no grid, a point
+ * outside it or on the far side of the earth, or a cell without a list.
+ */
+static int open_cell(const struct bp_border *b, const struct query *q,
+                     struct frame *f)
+{
+    double x, y;
+    size_t c, n, i;
+    const uint16_t *ids;
+    unsigned bits;
+    float pr[2];
+    const v4f sign = {1.0f, 1.0f, -1.0f, -1.0f};
+    v4f p4;
+
+    if (!b->grid_nx || q->e[2] < GEO_GRID_NEAR_U)
+        return 0;
+    x = (q->e[0] - b->grid_org[0]) * b->grid_inv;
+    y = (q->e[1] - b->grid_org[1]) * b->grid_inv;
+    if (!(x >= 0.0 && x < (double)b->grid_nx && y >= 0.0 &&
+          y < (double)b->grid_ny))
+        return 0;
+    c = (size_t)y * b->grid_nx + (size_t)x;
+    n = b->grid_start[c + 1] - b->grid_start[c];
+    if (!n)
+        return 0;
+    ids = b->grid_list + b->grid_start[c];
+    /* The leaf nearest the cell's centre is often the answer's or next to
+     * it: fetch it while the blocks are bounded. */
+    prefetch_block(&b->leaf[ids[0]], sizeof(b->leaf[0]));
+    ids++;
+    n--;
+    f->m = 0;
+    f->ids = ids;
+    f->seen = q->best;
+    pr[0] = (float)(q->e[0] - b->grid_org[0]);
+    pr[1] = (float)(q->e[1] - b->grid_org[1]);
+    f->mag = fabsf(pr[0]) + fabsf(pr[1]) + b->grid_ext;
+    /* The same bound as node_lb2(), from the grid's copy of the boxes:
+     * of the gaps lo - p and p - hi at most one is positive, so adding
+     * their positive parts gives the larger exactly. */
+    for (i = 0; i < GEO_FANOUT; i++)
+        f->lb2[i] = INFINITY;
+    p4 = (v4f){pr[0], pr[1], pr[0], pr[1]};
+    for (i = 0; i < n; i++) {
+        v4f g = max4((load4(b->grid_box + 4 * (size_t)ids[i]) - p4) * sign,
+                     splat4(0.0f));
+        float gx = g[0] + g[2], gy = g[1] + g[3];
+
+        f->lb2[i] = gx * gx + gy * gy;
+    }
+    f->left = within(f->lb2, GEO_FANOUT, n, reach2(q, f->mag));
+    for (bits = few_bits(f->left) ? f->left : 0; bits; bits &= bits - 1)
+        prefetch_block(&b->node[1][ids[lowest_bit(bits)]],
+                       sizeof(b->node[1][0]));
+    return 1;
 }
 
 /*
@@ -617,18 +976,23 @@ static inline void open_node(const struct bp_border *b, const struct query *q,
  * level the entries of one block, nearest first, skipping those certainly
  * farther than the best chord so far (the candidates shrink each time the
  * best improves). Nothing at exactly the best distance is ever skipped, so
- * ties go to the lower index as in the scan.
+ * ties go to the lower index as in the scan. Starts from the query's grid
+ * cell when there is one, else from the top.
  */
 static void search(const struct bp_border *b, struct query *q)
 {
     struct frame st[GEO_MAX_LEVELS];
-    size_t top = b->nlevel - 1, level = top;
+    size_t top = b->nlevel - 1, level;
 
     if (top == 0) {
         visit_leaf(b, q, 0);
         return;
     }
-    open_node(b, q, &st[top], top, 0);
+    if (top >= 2 && open_cell(b, q, &st[2]))
+        top = 2;
+    else
+        open_node(b, q, &st[top], top, 0);
+    level = top;
     for (;;) {
         struct frame *f = &st[level];
         size_t i;
@@ -644,7 +1008,8 @@ static void search(const struct bp_border *b, struct query *q)
             level++;
             continue;
         }
-        i = f->m * GEO_FANOUT + take_nearest(f->lb2, GEO_FANOUT, &f->left);
+        i = take_nearest(f->lb2, GEO_FANOUT, &f->left);
+        i = f->ids ? f->ids[i] : f->m * GEO_FANOUT + i;
         if (level == 1) {
             visit_leaf(b, q, i);
         } else {
@@ -705,8 +1070,8 @@ static void finish(const struct bp_border *b, const struct query *q,
                    struct bp_hit *hit)
 {
     size_t j = q->bi;
-    const struct geo_vertex *a = &b->cv[j];
-    double d[3] = {a[1].x - a->x, a[1].y - a->y, a[1].z - a->z};
+    const struct geo_point *a = chord_at(b, j), *c = a + 1;
+    double d[3] = {c->x - a->x, c->y - a->y, c->z - a->z};
     double e[3], h[3], t, en, side;
     int r, right;
 
@@ -727,7 +1092,7 @@ static void finish(const struct bp_border *b, const struct query *q,
            (d[2] * e[0] - d[0] * e[2]) * up[1] +
            (d[0] * e[1] - d[1] * e[0]) * up[2];
     right = side < 0.0;
-    hit->segment = b->cseg[j];
+    hit->segment = chord_segment(b, j);
     if (hit->offset_m > GEO_FAR_M) {
         refine(b, hit->segment, hit->geodesic_m - b->cum[hit->segment], lon,
                lat, hit, &right);

@@ -10,6 +10,7 @@
 #include <geodesic.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bienphong/geo.h"
 
@@ -31,6 +32,23 @@
 /* Offsets beyond this are refined with exact geodesics (docs/geo.md). */
 #define GEO_FAR_M 5000.0
 
+/*
+ * The grid that replaces the top of the tree near the line (docs/geo.md):
+ * cells of GEO_GRID_CELL_M (more if the grid would have more than
+ * GEO_GRID_MAX_CELLS), over the line's extent and GEO_GRID_MARGIN_M
+ * around it. Only built within GEO_GRID_MAX_RHO_M of the ENU origin,
+ * where the surface is a graph over the ENU plane of slope at most
+ * 2 rho / GEO_RHO_MIN (GEO_RHO_MIN = b^2 / a, the smallest radius of
+ * curvature of the ellipsoid); points with up coordinate below
+ * GEO_GRID_NEAR_U are on the far side of the earth and never use it.
+ */
+#define GEO_GRID_CELL_M    1000.0
+#define GEO_GRID_MARGIN_M  3000.0
+#define GEO_GRID_MAX_CELLS (1u << 18)
+#define GEO_GRID_MAX_RHO_M 1e6
+#define GEO_GRID_NEAR_U    (-GEO_A)
+#define GEO_RHO_MIN        (GEO_A * (1.0 - GEO_F) * (1.0 - GEO_F))
+
 /* Fan-out of the projection tree: chords per leaf, entries per node. */
 #define GEO_LEAF       16
 #define GEO_FANOUT     16
@@ -49,17 +67,28 @@
 #define GEO_FLOAT_REL 4e-6
 
 /*
- * GEO_LEAF chords in line order, for the lower bounds: chord i runs from
- * point i to point i + 1 (east fx, north fy, relative to `org`);
- * fidd[i] = 1 / |chord|^2 in the plane (0 for zero length). Past the end
- * of the line a block repeats the last point.
+ * GEO_LEAF chords in line order: chord i runs from point i to point
+ * i + 1, and point GEO_LEAF is the next block's point 0 (bitwise the
+ * same). Past the end of the line a block repeats the last point.
+ *
+ * For the lower bounds, single precision in the ENU plane: east fx, north
+ * fy relative to `org`, fidd[i] = 1 / |chord|^2 in the plane (0 for zero
+ * length). For the exact metric, the points in ECEF metres, kept in the
+ * same block so that one fetch of the block brings both (a random query
+ * would otherwise wait on a second cache miss for the exact test).
  */
 struct geo_leaf {
-    double org[2];
+    _Alignas(64) double org[2];
     float ext; /* largest |fx| + largest |fy| */
-    float pad;
+    uint32_t seg0; /* segment of chord 0 (segments fit in 32 bits) */
     float fx[GEO_LEAF + 1], fy[GEO_LEAF + 1];
     float fidd[GEO_LEAF];
+    struct geo_point {
+        double x, y, z;
+    } ecef[GEO_LEAF + 1];
+    /* Chord i belongs to segment seg0 + bits 4i .. 4i + 3 of dseg (at
+     * most 15 more than chord 0's), so results need no other array. */
+    uint64_t dseg;
 };
 
 /*
@@ -68,16 +97,10 @@ struct geo_leaf {
  * relative to `org`, rounded outwards to single precision.
  */
 struct geo_node {
-    double org[2];
+    _Alignas(64) double org[2]; /* whole cache lines: 192 bytes */
     float ext; /* largest |lo|, |hi| east + the same north */
     float pad;
     float lo[2][GEO_FANOUT], hi[2][GEO_FANOUT];
-};
-
-/* A chord's start in ECEF metres and 1 / |chord|^2 (0 for zero length):
- * the exact metric. */
-struct geo_vertex {
-    double x, y, z, idd;
 };
 
 struct bp_border {
@@ -93,9 +116,8 @@ struct bp_border {
     size_t *first; /* n entries: first chord of segment i; first[n-1] = K */
 
     /* Chords: segments split at most GEO_MAX_CHORD_M long; chord j runs
-     * from cv[j] to cv[j + 1]. */
+     * from point j to point j + 1 (their ECEF is in the leaf blocks). */
     size_t nchord;         /* K */
-    struct geo_vertex *cv; /* K + 1 */
     struct bp_lonlat *cpt; /* K + 1 chord ends in lon/lat */
     double *cg;            /* K + 1 geodesic measure of chord ends */
     size_t *cseg;          /* K: segment of each chord */
@@ -110,6 +132,24 @@ struct bp_border {
     struct geo_node *node[GEO_MAX_LEVELS]; /* levels 1 .. nlevel-1 */
     void *mem[GEO_MAX_LEVELS];             /* as allocated, to free */
     double enu_org[3], enu_rot[3][3];      /* ECEF -> ENU */
+
+    /*
+     * Grid over the ENU plane, in place of the levels above 1 for points
+     * near the line (docs/geo.md, "The grid"): cell (ix, iy), of
+     * grid_cell_m metres from grid_org, is cell c = iy * grid_nx + ix;
+     * grid_list[grid_start[c] .. grid_start[c + 1]) holds the leaf of the
+     * vertex nearest its centre (fetched ahead), then the level-1 blocks
+     * that can hold the nearest chord of any point in it. An empty list,
+     * a point outside the grid, or grid_nx = 0 (no grid) mean a search
+     * from the top of the tree.
+     */
+    double grid_org[2], grid_inv, grid_cell_m;
+    size_t grid_nx, grid_ny;
+    uint32_t *grid_start; /* grid_nx * grid_ny + 1 */
+    uint16_t *grid_list;  /* leaves and blocks fit 16 bits, or no grid */
+    float *grid_box; /* per level-1 block: lo east, lo north, hi east, hi
+                        north, relative to grid_org, rounded outwards */
+    float grid_ext;  /* largest |east| + largest |north| in grid_box */
 
     /* Calibration table: (tab_g[k], tab_m[k]) from (0, 0) to the end. */
     size_t ntab;
