@@ -94,6 +94,16 @@ int bp_store_border_load(struct bp_store *st, struct bp_border_record *rec,
 int bp_store_border_get(struct bp_store *st, struct bp_border **out,
                         struct bp_error *err);
 
+/**
+ * The calibrated length in metres of the stored border into `*length_m`,
+ * from the border the store keeps built for its own checks (built once,
+ * again only when the border changes), so asking costs no second build.
+ * 0; BP_ENOTFOUND when no border was imported; errors of bp_border_new().
+ * `*length_m` is untouched on failure.
+ */
+int bp_store_border_length(struct bp_store *st, double *length_m,
+                           struct bp_error *err);
+
 /*
  * Registry records. For each kind R in station, commune, village, marker,
  * custodian, pledge:
@@ -134,6 +144,95 @@ BP_STORE_RECORD_API(marker)
 BP_STORE_RECORD_API(custodian)
 BP_STORE_RECORD_API(pledge)
 
+/** Records per page when a query asks for 0, and the most it may ask. */
+#define BP_LIST_LIMIT_DEFAULT 50
+#define BP_LIST_LIMIT_MAX 1000
+
+/**
+ * One page of a registry list, filtered, sorted and paged by the database
+ * (bp_store_R_page). Start from BP_LIST_QUERY_INIT and set what applies;
+ * every filter given narrows the list. Strings are borrowed for the call.
+ *
+ * - `sort`: a field of the kind as the API names it ("name", "from",
+ *   "signed_on", ...), "-" first for descending; NULL for the list's own
+ *   order (that of bp_store_R_list()). Ties go by insertion order.
+ * - `cursor`: a page's `next_cursor`, for the page after it; NULL for the
+ *   first page. A cursor holds the sort key and row of the last record
+ *   given (keyset paging): records added or changed meanwhile neither
+ *   repeat nor shift the pages. It belongs to one list and one order.
+ * - `limit`: records per page, 1..BP_LIST_LIMIT_MAX; 0 for the default.
+ * - `q`: records whose searchable texts contain it, ignoring case and
+ *   diacritics (codes and names; districts; marker numbers; pledge
+ *   document numbers; custodian names, and phone and citizen ID when
+ *   `q_personal` is set).
+ * - `as_of`: records active on that day (started, not yet ended), or
+ *   BP_DATE_NONE for all, ended ones included.
+ * - `scoped`: only records of the communes `communes[0..ncommunes)` (a
+ *   role's scope; none when ncommunes is 0). `commune`: only that
+ *   commune's records (a UUID). A custodian's commune is its own, else its
+ *   village's; a pledge's is its custodian's; a village's its commune;
+ *   stations and markers belong to none.
+ * - `station` (UUID): communes of that station, villages and custodians
+ *   in them, pledges it witnessed, the station itself.
+ * - `custodian` (UUID): pledges of that custodian. `village` (UUID):
+ *   custodians of that village. `kind`: markers "main", "sub", "twin";
+ *   custodians "household", "collective". Each is ignored by the kinds it
+ *   does not apply to.
+ * - `count`: also count every record the filters select, all pages.
+ */
+struct bp_list_query {
+    const char *sort;
+    const char *cursor;
+    size_t limit;
+    const char *q;
+    int q_personal;
+    int32_t as_of;
+    int scoped;
+    const bp_uuid *communes;
+    size_t ncommunes;
+    const char *commune;
+    const char *station;
+    const char *custodian;
+    const char *village;
+    const char *kind;
+    int count;
+};
+
+#define BP_LIST_QUERY_INIT {.as_of = BP_DATE_NONE}
+
+/** What came with a page besides its records. */
+struct bp_list_page {
+    size_t total;      /* with query.count: records selected, all pages */
+    char *next_cursor; /* owned; NULL on the last page */
+};
+
+/** Free `page->next_cursor`; the page is zeroed. NULL is a no-op. */
+void bp_list_page_release(struct bp_list_page *page);
+
+/*
+ * bp_store_R_page(st, query, &v, &n, &page, err), for each kind R of the
+ * registry: the page of records `query` asks for into `v` (caller owns;
+ * free with bp_store_R_list_free(v, n)) and `n`, and into `page` (caller's
+ * storage; bp_list_page_release()) the total and the cursor of the next
+ * page. Returns 0; BP_EINVAL naming the field ("sort": not a field of the
+ * kind; "cursor": not a cursor of this list and order; "limit": out of
+ * range); BP_ENOMEM; BP_ESTORE. Out-parameters are untouched on failure.
+ * Filters naming records that do not exist select nothing. Reads only;
+ * the same thread rules as every store call.
+ */
+#define BP_STORE_PAGE_API(R)                                                 \
+    int bp_store_##R##_page(struct bp_store *st,                             \
+                            const struct bp_list_query *query,               \
+                            struct bp_##R **v, size_t *n,                    \
+                            struct bp_list_page *page, struct bp_error *err);
+
+BP_STORE_PAGE_API(station)
+BP_STORE_PAGE_API(commune)
+BP_STORE_PAGE_API(village)
+BP_STORE_PAGE_API(marker)
+BP_STORE_PAGE_API(custodian)
+BP_STORE_PAGE_API(pledge)
+
 /**
  * Put `n` markers (bp_store_marker_put() each) in one transaction, the
  * caller's when one is open: all or none. On failure `err->row` is the
@@ -154,6 +253,17 @@ int bp_store_marker_put_many(struct bp_store *st, struct bp_marker *v,
  * filled in `v`. On failure nothing is written, `err->row` is the 1-based
  * index of the record that failed and the ids given out are "" again.
  */
+/**
+ * Say that about `n` custodians and pledges are about to be put in the
+ * open transaction (an import). When `n` is large next to what the
+ * tables hold, the store may set their secondary indexes aside and build
+ * them again, in one pass each, when the transaction commits: the same
+ * result, far less work than keeping them up row by row. A rollback
+ * leaves everything as it was. 0; BP_ESTORE outside a transaction or when
+ * the database fails.
+ */
+int bp_store_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err);
+
 int bp_store_custodian_put_many(struct bp_store *st, struct bp_custodian *v,
                                 size_t n, struct bp_error *err);
 int bp_store_pledge_put_many(struct bp_store *st, struct bp_pledge *v,

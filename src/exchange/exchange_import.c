@@ -4,11 +4,14 @@
  * lookups a row needs (stations, communes, villages, markers, custodians)
  * are loaded from the store once into hash maps; every row is checked and
  * every problem collected; only a clean file is written, in one
- * transaction.
+ * transaction. Custodians and pledges, the big files, are kept packed
+ * (strings in one arena, references as indices) until they are written,
+ * a few thousand at a time.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,10 @@
 #define END_TOL_M 0.5
 /* At most this many problems are kept; the rest are counted. */
 #define MAX_PROBLEMS 1000
+/* Custodians or pledges handed to the store's batch put at once: enough
+ * to spread the batch's fixed cost, few enough that the unpacked records
+ * stay in the cache. */
+#define WRITE_CHUNK 4096
 
 enum col {
     C_ID = 0,
@@ -192,6 +199,31 @@ static void vec_reserve(struct vec *a, size_t n)
     a->cap = n;
 }
 
+/*
+ * A checked custodian row, packed: strings are offsets into im->arena (0
+ * for none), references are indices into what the store holds (-1 for
+ * none). Its file row is in the vector's rows.
+ */
+struct packed_custodian {
+    uint32_t id, name, phone, citizen_id, contact;
+    int32_t village, commune;
+    int32_t members;
+    unsigned char kind, collective_kind;
+};
+
+/*
+ * A checked pledge row, packed likewise. `owner` is its custodian: the
+ * index among the file's custodians (custodian files) or in
+ * im->custodians (pledge files). An end at a marker has the marker's
+ * index, an end by km -1.
+ */
+struct packed_pledge {
+    double from_offset_m, from_m, to_offset_m, to_m;
+    uint32_t id, doc_no, note;
+    int32_t owner, station, from_marker, to_marker;
+    int32_t signed_on, ended_on;
+};
+
 /* One import in progress. */
 struct imp {
     struct bp_store *st;
@@ -226,16 +258,49 @@ struct imp {
     int have_border;
 
     /* What the file holds. */
-    struct vec recs;    /* records of the file's kind */
-    struct vec pledges; /* custodians: struct owned_pledge, on the same
-                           rows as their custodian */
+    struct vec recs;     /* records of the file's kind; packed for
+                            custodians and pledges */
+    struct vec pledges;  /* custodians: struct packed_pledge, on the same
+                            rows as their custodian */
+    struct bp_buf arena; /* the packed records' strings */
 };
 
-/* A pledge on a custodian's row, and the index of that custodian. */
-struct owned_pledge {
-    struct bp_pledge p;
-    size_t owner;
-};
+/* Custodians and pledges are kept packed. */
+static int is_packed(enum bp_exchange_kind kind)
+{
+    return kind == BP_X_CUSTODIANS || kind == BP_X_PLEDGES;
+}
+
+/* Keep field `c` of the current row in the arena: its offset, 0 when the
+ * field is empty (or memory ran out: im->oom is set). */
+static uint32_t stash(struct imp *im, enum col c)
+{
+    size_t at = im->arena.len, n;
+
+    if (!im->f[c])
+        return 0;
+    if (!at) {
+        /* Offset 0 stands for none. */
+        if (bp_buf_addch(&im->arena, '\0')) {
+            im->oom = 1;
+            return 0;
+        }
+        at = 1;
+    }
+    n = strlen(im->f[c]) + 1;
+    if (at > UINT32_MAX - n || bp_buf_add(&im->arena, im->f[c], n)) {
+        im->oom = 1;
+        return 0;
+    }
+    return (uint32_t)at;
+}
+
+/* A string kept by stash(), or NULL for none. Valid until the arena
+ * grows again (it does not once the rows are read). */
+static char *unstash(const struct imp *im, uint32_t at)
+{
+    return at ? im->arena.data + at : NULL;
+}
 
 void bp_import_result_release(struct bp_import_result *res)
 {
@@ -320,7 +385,6 @@ static const char *village_key(struct imp *im, long commune, const char *name)
 
 static int load_lookups(struct imp *im, struct bp_error *err)
 {
-    struct bp_border *b = NULL;
     size_t i;
     int rc;
 
@@ -381,10 +445,11 @@ static int load_lookups(struct imp *im, struct bp_error *err)
         goto out;
     }
     if (im->kind != BP_X_STATIONS && im->kind != BP_X_VILLAGES) {
+        /* The store's own build of the border: the batch puts check
+         * stretches against it too, so it is built once. */
         struct bp_error e2 = {0};
-        rc = bp_store_border_get(im->st, &b, &e2);
+        rc = bp_store_border_length(im->st, &im->length_m, &e2);
         if (!rc) {
-            im->length_m = bp_border_length_m(b);
             im->have_border = 1;
         } else if (rc == BP_ENOTFOUND) {
             rc = 0;
@@ -393,7 +458,6 @@ static int load_lookups(struct imp *im, struct bp_error *err)
         }
     }
 out:
-    bp_border_free(b);
     return rc;
 }
 
@@ -459,14 +523,16 @@ static long find_commune(struct imp *im, enum col c)
 
 /*
  * One end of a stretch from a marker column or a km column. Returns 0
- * with *a filled and its measure resolved, 1 when both are empty, -1 when
- * bad (problem recorded).
+ * with *a filled and its measure resolved, and *marker the index of its
+ * marker (-1 by km), 1 when both are empty, -1 when bad (problem
+ * recorded).
  */
 static int get_anchor(struct imp *im, enum col mc, enum col kc,
-                      struct bp_anchor *a)
+                      struct bp_anchor *a, long *marker)
 {
     long i;
 
+    *marker = -1;
     if (im->f[mc]) {
         if (bp_anchor_parse(im->f[mc], a)) {
             problem(im, mc,
@@ -481,6 +547,7 @@ static int get_anchor(struct imp *im, enum col mc, enum col kc,
             return -1;
         }
         a->measure_m = im->markers[i].measure_m + a->offset_m;
+        *marker = i;
         return 0;
     }
     if (im->f[kc]) {
@@ -494,12 +561,13 @@ static int get_anchor(struct imp *im, enum col mc, enum col kc,
     return 1;
 }
 
-/* A stretch [from, to): both ends present, positive length, on the line. */
+/* A stretch [from, to): both ends present, positive length, on the line.
+ * `marker` gets the indices of the ends' markers (-1 by km). */
 static int get_stretch(struct imp *im, struct bp_anchor *from,
-                       struct bp_anchor *to)
+                       struct bp_anchor *to, long marker[2])
 {
-    int a = get_anchor(im, C_FROM_MARKER, C_FROM_KM, from);
-    int b = get_anchor(im, C_TO_MARKER, C_TO_KM, to);
+    int a = get_anchor(im, C_FROM_MARKER, C_FROM_KM, from, &marker[0]);
+    int b = get_anchor(im, C_TO_MARKER, C_TO_KM, to, &marker[1]);
     enum col fc = im->f[C_FROM_MARKER] ? C_FROM_MARKER : C_FROM_KM;
     char s1[32], s2[32], s3[32];
 
@@ -617,7 +685,7 @@ static int row_commune(struct imp *im, int *oom)
 {
     struct bp_commune *r;
     struct bp_anchor from, to;
-    long st = -1;
+    long st = -1, marker[2];
     int bad = 0;
 
     if (!im->f[C_CODE])
@@ -626,7 +694,7 @@ static int row_commune(struct imp *im, int *oom)
         problem(im, C_NAME, "is empty; a name is required"), bad = -1;
     if (im->f[C_STATION] && (st = find_station(im, C_STATION)) < 0)
         bad = -1;
-    if (get_stretch(im, &from, &to))
+    if (get_stretch(im, &from, &to, marker))
         bad = -1;
     if (im->f[C_CODE] && first_in_file(im, C_CODE, "commune code", oom))
         bad = -1;
@@ -748,40 +816,46 @@ static int row_marker(struct imp *im, int *oom)
     return 0;
 }
 
-/* The pledge columns of the current row into `p` (custodian_id not set).
+/* The pledge columns of the current row into `q` (owner not set).
  * Returns 1 when the row carries no pledge, 0 when it does, -1 when bad. */
-static int pledge_fields(struct imp *im, struct bp_pledge *p, int *oom)
+static int pledge_fields(struct imp *im, struct packed_pledge *q)
 {
+    struct bp_anchor from, to;
+    int32_t signed_on, ended_on;
+    long marker[2], st = -1;
     int bad = 0;
-    long st;
 
     if (!im->f[C_FROM_MARKER] && !im->f[C_TO_MARKER] && !im->f[C_FROM_KM] &&
         !im->f[C_TO_KM] && !im->f[C_SIGNED] && im->kind == BP_X_CUSTODIANS)
         return 1;
-    if (get_stretch(im, &p->from, &p->to))
+    if (get_stretch(im, &from, &to, marker))
         bad = -1;
-    if (get_date(im, C_SIGNED, 1, &p->signed_on))
+    if (get_date(im, C_SIGNED, 1, &signed_on))
         bad = -1;
-    if (get_date(im, C_ENDED, 0, &p->ended_on))
+    if (get_date(im, C_ENDED, 0, &ended_on))
         bad = -1;
-    if (!bad && p->ended_on != BP_DATE_NONE && p->ended_on < p->signed_on) {
+    if (!bad && ended_on != BP_DATE_NONE && ended_on < signed_on) {
         char d1[16], d2[16];
         problem(im, C_ENDED, "the end date %s is before the signing date %s",
-                bp_date_format_vi(p->ended_on, d1),
-                bp_date_format_vi(p->signed_on, d2));
+                bp_date_format_vi(ended_on, d1),
+                bp_date_format_vi(signed_on, d2));
         bad = -1;
     }
-    if (im->f[C_STATION]) {
-        st = find_station(im, C_STATION);
-        if (st < 0)
-            bad = -1;
-        else
-            memcpy(p->station_id, im->stations[st].id, sizeof(p->station_id));
-    }
+    if (im->f[C_STATION] && (st = find_station(im, C_STATION)) < 0)
+        bad = -1;
     if (bad)
         return -1;
-    p->doc_no = dup_field(im, C_DOC, oom);
-    p->note = dup_field(im, C_NOTE, oom);
+    q->from_offset_m = from.offset_m;
+    q->from_m = from.measure_m;
+    q->to_offset_m = to.offset_m;
+    q->to_m = to.measure_m;
+    q->from_marker = (int32_t)marker[0];
+    q->to_marker = (int32_t)marker[1];
+    q->signed_on = signed_on;
+    q->ended_on = ended_on;
+    q->station = (int32_t)st;
+    q->doc_no = stash(im, C_DOC);
+    q->note = stash(im, C_NOTE);
     return 0;
 }
 
@@ -829,15 +903,15 @@ static int custodian_kind(struct imp *im, struct bp_custodian *r,
 static int row_custodian(struct imp *im, int *oom)
 {
     struct bp_custodian c;
-    struct bp_pledge p;
-    struct bp_custodian *r;
+    struct packed_pledge q;
+    struct packed_custodian *r;
     const char *name = NULL;
     enum col name_col = C_NAME;
     long com = -1, vil = -1;
     int bad = 0, com_bad = 0, hasp;
 
     memset(&c, 0, sizeof(c));
-    memset(&p, 0, sizeof(p));
+    memset(&q, 0, sizeof(q));
     if (custodian_kind(im, &c, &name, &name_col))
         bad = -1;
     if (im->f[C_COMMUNE] && (com = find_commune(im, C_COMMUNE)) < 0)
@@ -891,53 +965,46 @@ static int row_custodian(struct imp *im, int *oom)
     }
     if (check_id(im, c.id))
         bad = -1;
-    hasp = pledge_fields(im, &p, oom);
+    hasp = pledge_fields(im, &q);
     if (hasp < 0)
         bad = -1;
-    if (bad) {
-        bp_pledge_release(&p);
+    if (bad)
         return -1;
-    }
     r = vec_push(&im->recs, im->row);
-    if (!r) {
-        bp_pledge_release(&p);
+    if (!r)
         return *oom = 1, -1;
-    }
-    *r = c;
-    r->name = bp_strdup(name);
-    if (!r->name)
-        *oom = 1;
-    r->phone = dup_field(im, C_PHONE, oom);
-    r->citizen_id = dup_field(im, C_CITIZEN, oom);
-    r->contact = dup_field(im, C_CONTACT, oom);
-    r->ended_on = BP_DATE_NONE;
-    if (vil >= 0) {
-        memcpy(r->village_id, im->villages[vil].id, sizeof(r->village_id));
-        if (com < 0)
-            com =
-                bp__xmap_get(&im->commune_by_key, im->villages[vil].commune_id);
-    }
-    if (com >= 0)
-        memcpy(r->commune_id, im->communes[com].id, sizeof(r->commune_id));
+    r->kind = (unsigned char)c.kind;
+    r->collective_kind = (unsigned char)c.collective_kind;
+    r->members = c.members;
+    r->id = stash(im, C_ID);
+    /* The name is in one of three columns. */
+    r->name = stash(im, name_col);
+    r->phone = stash(im, C_PHONE);
+    r->citizen_id = stash(im, C_CITIZEN);
+    r->contact = stash(im, C_CONTACT);
+    if (vil >= 0 && com < 0)
+        com = bp__xmap_get(&im->commune_by_key, im->villages[vil].commune_id);
+    r->village = (int32_t)vil;
+    r->commune = (int32_t)(com >= 0 ? com : -1);
     if (hasp == 0) {
-        struct owned_pledge *q = vec_push(&im->pledges, im->row);
-        if (!q) {
-            bp_pledge_release(&p);
+        struct packed_pledge *p = vec_push(&im->pledges, im->row);
+        if (!p)
             return *oom = 1, -1;
-        }
-        q->p = p;
-        q->owner = im->recs.n - 1;
+        *p = q;
+        p->owner = (int32_t)(im->recs.n - 1);
     }
     return 0;
 }
 
 static int row_pledge(struct imp *im, int *oom)
 {
-    struct bp_pledge p, *r;
+    struct packed_pledge q, *r;
+    bp_uuid id;
     long c = -1;
     int bad = 0;
 
-    memset(&p, 0, sizeof(p));
+    memset(&q, 0, sizeof(q));
+    id[0] = '\0';
     if (!im->f[C_CUSTODIAN]) {
         problem(im, C_CUSTODIAN, "is empty; the custodian is required");
         bad = -1;
@@ -956,21 +1023,18 @@ static int row_pledge(struct imp *im, int *oom)
         if (c < 0)
             bad = -1;
     }
-    if (check_id(im, p.id))
+    if (check_id(im, id))
         bad = -1;
-    if (pledge_fields(im, &p, oom) < 0)
+    if (pledge_fields(im, &q) < 0)
         bad = -1;
-    if (bad) {
-        bp_pledge_release(&p);
+    if (bad)
         return -1;
-    }
     r = vec_push(&im->recs, im->row);
-    if (!r) {
-        bp_pledge_release(&p);
+    if (!r)
         return *oom = 1, -1;
-    }
-    *r = p;
-    memcpy(r->custodian_id, im->custodians[c].id, sizeof(r->custodian_id));
+    *r = q;
+    r->id = stash(im, C_ID);
+    r->owner = (int32_t)c;
     return 0;
 }
 
@@ -1060,7 +1124,8 @@ static void free_recs(struct imp *im)
 {
     size_t i;
 
-    for (i = 0; i < im->recs.n; i++) {
+    /* Packed records own nothing: their strings are in the arena. */
+    for (i = 0; i < im->recs.n && !is_packed(im->kind); i++) {
         void *r = (char *)im->recs.v + i * im->recs.size;
         switch (im->kind) {
         case BP_X_STATIONS:
@@ -1075,25 +1140,18 @@ static void free_recs(struct imp *im)
         case BP_X_MARKERS:
             bp_marker_release(r);
             break;
-        case BP_X_CUSTODIANS:
-            bp_custodian_release(r);
-            break;
-        case BP_X_PLEDGES:
-            bp_pledge_release(r);
-            break;
         default:
             break;
         }
     }
-    for (i = 0; i < im->pledges.n; i++)
-        bp_pledge_release(&((struct owned_pledge *)im->pledges.v + i)->p);
     bp_free(im->recs.v);
     bp_free(im->recs.rows);
     bp_free(im->pledges.v);
     bp_free(im->pledges.rows);
 }
 
-/* Name the file row of batch record `err->row` (1-based) in `err`. */
+/* Name the file row of batch record `err->row` (1-based, of the `n`
+ * records whose file rows are `rows`) in `err`. */
 static void batch_row(const struct imp *im, const long *rows, size_t n,
                       struct bp_error *err)
 {
@@ -1102,26 +1160,136 @@ static void batch_row(const struct imp *im, const long *rows, size_t n,
     snprintf(err->file, sizeof(err->file), "%s", im->file);
 }
 
-/* Write the checked records; inside the caller's transaction. Custodians
- * and pledges, the big files, go through the store's batch puts. */
+/* Custodian `r` as the store takes it; its strings are borrowed from the
+ * arena. */
+static void unpack_custodian(const struct imp *im,
+                             const struct packed_custodian *r,
+                             struct bp_custodian *c)
+{
+    memset(c, 0, sizeof(*c));
+    if (r->id)
+        snprintf(c->id, sizeof(c->id), "%s", unstash(im, r->id));
+    c->kind = (enum bp_custodian_kind)r->kind;
+    c->collective_kind = (enum bp_collective_kind)r->collective_kind;
+    c->members = r->members;
+    c->name = unstash(im, r->name);
+    c->phone = unstash(im, r->phone);
+    c->citizen_id = unstash(im, r->citizen_id);
+    c->contact = unstash(im, r->contact);
+    c->ended_on = BP_DATE_NONE;
+    if (r->village >= 0)
+        memcpy(c->village_id, im->villages[r->village].id,
+               sizeof(c->village_id));
+    if (r->commune >= 0)
+        memcpy(c->commune_id, im->communes[r->commune].id,
+               sizeof(c->commune_id));
+}
+
+static void unpack_anchor(const struct imp *im, int32_t marker, double offset_m,
+                          double measure_m, struct bp_anchor *a)
+{
+    if (marker >= 0)
+        memcpy(a->marker_key, im->markers[marker].key, sizeof(a->marker_key));
+    a->offset_m = offset_m;
+    a->measure_m = measure_m;
+}
+
+/* Pledge `r` as the store takes it, its custodian_id left empty; strings
+ * borrowed from the arena. */
+static void unpack_pledge(const struct imp *im, const struct packed_pledge *r,
+                          struct bp_pledge *p)
+{
+    memset(p, 0, sizeof(*p));
+    if (r->id)
+        snprintf(p->id, sizeof(p->id), "%s", unstash(im, r->id));
+    unpack_anchor(im, r->from_marker, r->from_offset_m, r->from_m, &p->from);
+    unpack_anchor(im, r->to_marker, r->to_offset_m, r->to_m, &p->to);
+    p->signed_on = r->signed_on;
+    p->ended_on = r->ended_on;
+    if (r->station >= 0)
+        memcpy(p->station_id, im->stations[r->station].id,
+               sizeof(p->station_id));
+    p->doc_no = unstash(im, r->doc_no);
+    p->note = unstash(im, r->note);
+}
+
+/*
+ * Write the packed records, WRITE_CHUNK at a time through the store's
+ * batch puts: custodians, then the pledges on their rows with the ids the
+ * custodians were given; or pledges. Inside the caller's transaction.
+ */
+static int write_packed(struct imp *im, struct bp_error *err)
+{
+    int custodians = im->kind == BP_X_CUSTODIANS;
+    const struct packed_custodian *cs = im->recs.v;
+    const struct packed_pledge *ps = custodians ? im->pledges.v : im->recs.v;
+    const long *prows = custodians ? im->pledges.rows : im->recs.rows;
+    size_t nc = custodians ? im->recs.n : 0;
+    size_t np = custodians ? im->pledges.n : im->recs.n;
+    struct bp_custodian *cv = NULL;
+    struct bp_pledge *pv = NULL;
+    size_t c0 = 0, c1, p0 = 0, p1, i;
+    int rc = 0;
+
+    /* A big file next to what the store holds: its indexes are rebuilt
+     * once at the commit instead of kept up row by row. */
+    rc = bp_store_bulk_hint(im->st, nc + np, err);
+    if (rc)
+        goto out;
+    pv = bp_calloc(WRITE_CHUNK, sizeof(*pv));
+    if (custodians)
+        cv = bp_calloc(WRITE_CHUNK, sizeof(*cv));
+    if (!pv || (custodians && !cv)) {
+        rc = bp_error_set(err, BP_ENOMEM, "out of memory");
+        goto out;
+    }
+    do {
+        c1 = c0;
+        if (custodians) {
+            c1 = nc - c0 > WRITE_CHUNK ? c0 + WRITE_CHUNK : nc;
+            for (i = c0; i < c1; i++)
+                unpack_custodian(im, &cs[i], &cv[i - c0]);
+            rc = bp_store_custodian_put_many(im->st, cv, c1 - c0, err);
+            if (rc) {
+                batch_row(im, im->recs.rows + c0, c1 - c0, err);
+                break;
+            }
+        }
+        /* The pledges on these custodians' rows (in the same order, at
+         * most one a row) with the ids they were given; or the next
+         * pledges of a pledge file. */
+        for (p1 = p0; p1 < np && p1 - p0 < WRITE_CHUNK; p1++) {
+            const char *owner;
+            if (custodians && (size_t)ps[p1].owner >= c1)
+                break;
+            owner = custodians ? cv[(size_t)ps[p1].owner - c0].id
+                               : im->custodians[ps[p1].owner].id;
+            unpack_pledge(im, &ps[p1], &pv[p1 - p0]);
+            memcpy(pv[p1 - p0].custodian_id, owner, sizeof(pv[0].custodian_id));
+        }
+        if (p1 > p0) {
+            rc = bp_store_pledge_put_many(im->st, pv, p1 - p0, err);
+            if (rc)
+                batch_row(im, prows + p0, p1 - p0, err);
+        }
+        p0 = p1;
+        c0 = c1;
+    } while (!rc && (custodians ? c0 < nc : p0 < np));
+out:
+    bp_free(cv);
+    bp_free(pv);
+    return rc;
+}
+
+/* Write the checked records; inside the caller's transaction. */
 static int write_recs(struct imp *im, struct bp_error *err)
 {
-    struct bp_pledge *pv = NULL;
     size_t i;
     int rc = 0;
 
-    if (im->kind == BP_X_CUSTODIANS || im->kind == BP_X_PLEDGES) {
-        rc = im->kind == BP_X_CUSTODIANS
-                 ? bp_store_custodian_put_many(im->st, im->recs.v,
-                                               im->recs.n, err)
-                 : bp_store_pledge_put_many(im->st, im->recs.v, im->recs.n,
-                                            err);
-        if (rc)
-            batch_row(im, im->recs.rows, im->recs.n, err);
-    }
-    for (i = 0; i < im->recs.n && !rc && im->kind != BP_X_CUSTODIANS &&
-                im->kind != BP_X_PLEDGES;
-         i++) {
+    if (is_packed(im->kind))
+        return write_packed(im, err);
+    for (i = 0; i < im->recs.n && !rc; i++) {
         void *r = (char *)im->recs.v + i * im->recs.size;
         switch (im->kind) {
         case BP_X_STATIONS:
@@ -1144,27 +1312,6 @@ static int write_recs(struct imp *im, struct bp_error *err)
             snprintf(err->file, sizeof(err->file), "%s", im->file);
         }
     }
-    if (!rc && im->pledges.n) {
-        /* The pledges of the custodian rows, with their custodians' new
-         * ids, side by side for the batch (the copies share strings). */
-        pv = bp_calloc(im->pledges.n, sizeof(*pv));
-        if (!pv)
-            rc = bp_error_set(err, BP_ENOMEM, "out of memory");
-        for (i = 0; i < im->pledges.n && !rc; i++) {
-            const struct owned_pledge *op =
-                (const struct owned_pledge *)im->pledges.v + i;
-            const struct bp_custodian *c =
-                (const struct bp_custodian *)im->recs.v + op->owner;
-            pv[i] = op->p;
-            memcpy(pv[i].custodian_id, c->id, sizeof(pv[i].custodian_id));
-        }
-        if (!rc) {
-            rc = bp_store_pledge_put_many(im->st, pv, im->pledges.n, err);
-            if (rc)
-                batch_row(im, im->pledges.rows, im->pledges.n, err);
-        }
-    }
-    bp_free(pv);
     if (!rc && im->kind == BP_X_MARKERS) {
         if (!im->have_border)
             rc = bp_error_set_at(err, BP_ENOTFOUND, im->file, 0, NULL,
@@ -1337,6 +1484,10 @@ static int read_csv(struct imp *im, const char *path, struct bp_error *err)
             vec_reserve(&im->recs, est);
             if (im->kind == BP_X_CUSTODIANS)
                 vec_reserve(&im->pledges, est);
+            /* The fields kept are a part of the file (a failure here
+             * is not an error: the arena grows on demand). */
+            if (is_packed(im->kind))
+                bp_buf_grow(&im->arena, (size_t)sb.st_size);
         }
     }
     while ((rc = bp_csv_next(csv, err)) == 1) {
@@ -1479,8 +1630,8 @@ int bp_import_file(struct bp_store *st, enum bp_exchange_kind kind,
         [BP_X_COMMUNES] = sizeof(struct bp_commune),
         [BP_X_VILLAGES] = sizeof(struct bp_village),
         [BP_X_MARKERS] = sizeof(struct bp_marker),
-        [BP_X_CUSTODIANS] = sizeof(struct bp_custodian),
-        [BP_X_PLEDGES] = sizeof(struct bp_pledge),
+        [BP_X_CUSTODIANS] = sizeof(struct packed_custodian),
+        [BP_X_PLEDGES] = sizeof(struct packed_pledge),
     };
     struct imp im;
     const char *slash;
@@ -1497,9 +1648,10 @@ int bp_import_file(struct bp_store *st, enum bp_exchange_kind kind,
     slash = strrchr(path, '/');
     im.file = slash ? slash + 1 : path;
     im.recs.size = sizes[kind];
-    im.pledges.size = sizeof(struct owned_pledge);
+    im.pledges.size = sizeof(struct packed_pledge);
     bp_buf_init(&im.fold);
     bp_buf_init(&im.tmp);
+    bp_buf_init(&im.arena);
     bp__xmap_init(&im.station_by_code);
     bp__xmap_init(&im.commune_by_key);
     bp__xmap_init(&im.village_by_key);
@@ -1564,5 +1716,6 @@ out:
     bp__xmap_release(&im.seen);
     bp_buf_release(&im.fold);
     bp_buf_release(&im.tmp);
+    bp_buf_release(&im.arena);
     return rc;
 }

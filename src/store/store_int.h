@@ -52,10 +52,18 @@ struct bp_store_ops {
     int (*put_many)(struct bp_store *st, enum bp__rec_kind k, void *v,
                     size_t n, const unsigned char *fresh, double length_m,
                     struct bp_error *err);
+    /* About `n` custodians and pledges are to be put in the open
+     * transaction (bp_store_bulk_hint); NULL: no such optimisation. */
+    int (*bulk_hint)(struct bp_store *st, size_t n, struct bp_error *err);
     int (*get)(struct bp_store *st, enum bp__rec_kind k, const char *ref,
                void *rec, struct bp_error *err);
     int (*list)(struct bp_store *st, enum bp__rec_kind k, void **v,
                 size_t *n, struct bp_error *err);
+    /* A page of a list (bp_store_R_page); the query is checked: limit
+     * 1..BP_LIST_LIMIT_MAX. */
+    int (*page)(struct bp_store *st, enum bp__rec_kind k,
+                const struct bp_list_query *query, void **v, size_t *n,
+                struct bp_list_page *page, struct bp_error *err);
     int (*end)(struct bp_store *st, enum bp__rec_kind k, const char *id,
                int32_t day, struct bp_error *err);
     /* Re-survey writes: markers (measure_m, offset_m), communes and

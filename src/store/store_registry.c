@@ -95,6 +95,20 @@ static int border_length(struct bp_store *st, double *len,
     return rc;
 }
 
+int bp_store_border_length(struct bp_store *st, double *length_m,
+                           struct bp_error *err)
+{
+    double len = 0;
+    int rc;
+
+    if (!st || !length_m)
+        return bp_error_set(err, BP_EINVAL, "no store or length given");
+    rc = border_length(st, &len, err);
+    if (!rc)
+        *length_m = len;
+    return rc;
+}
+
 int bp_store_station_put(struct bp_store *st, struct bp_station *rec,
                          struct bp_error *err)
 {
@@ -388,6 +402,13 @@ static int uuid7_make(bp_uuid out)
     return 0;
 }
 
+int bp_store_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err)
+{
+    if (!st)
+        return bp_error_set(err, BP_EINVAL, "no store given");
+    return st->ops->bulk_hint ? st->ops->bulk_hint(st, n, err) : 0;
+}
+
 /*
  * The batch puts: every record checked as its single put would check it
  * (err->row naming the record), new ids given out, then written by the
@@ -542,6 +563,64 @@ RECORD_API(village, BP__VILLAGE)
 RECORD_API(marker, BP__MARKER)
 RECORD_API(custodian, BP__CUSTODIAN)
 RECORD_API(pledge, BP__PLEDGE)
+
+void bp_list_page_release(struct bp_list_page *page)
+{
+    if (!page)
+        return;
+    bp_free(page->next_cursor);
+    memset(page, 0, sizeof(*page));
+}
+
+static int page_any(struct bp_store *st, enum bp__rec_kind k,
+                    const struct bp_list_query *query, void **v, size_t *n,
+                    struct bp_list_page *page, struct bp_error *err)
+{
+    struct bp_list_page pg = {0, NULL};
+    void *arr = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (!st || !query || !v || !n || !page)
+        return bp_error_set(err, BP_EINVAL, "no store, query or output");
+    if (query->limit > BP_LIST_LIMIT_MAX)
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "limit",
+                               "%zu is more than %d records a page",
+                               query->limit, BP_LIST_LIMIT_MAX);
+    if (query->scoped && query->ncommunes && !query->communes)
+        return bp_error_set(err, BP_EINVAL, "a scope without communes");
+    rc = st->ops->page(st, k, query, &arr, &len, &pg, err);
+    if (!rc) {
+        *v = arr;
+        *n = len;
+        *page = pg;
+    }
+    return rc;
+}
+
+/* A page of a list is the same for every kind. */
+#define PAGE_API(R, K)                                                       \
+    int bp_store_##R##_page(struct bp_store *st,                             \
+                            const struct bp_list_query *query,               \
+                            struct bp_##R **v, size_t *n,                    \
+                            struct bp_list_page *page, struct bp_error *err) \
+    {                                                                        \
+        void *arr = NULL;                                                    \
+        size_t len = 0;                                                      \
+        int rc = page_any(st, K, query, &arr, &len, page, err);              \
+        if (!rc) {                                                           \
+            *v = arr;                                                        \
+            *n = len;                                                        \
+        }                                                                    \
+        return rc;                                                           \
+    }
+
+PAGE_API(station, BP__STATION)
+PAGE_API(commune, BP__COMMUNE)
+PAGE_API(village, BP__VILLAGE)
+PAGE_API(marker, BP__MARKER)
+PAGE_API(custodian, BP__CUSTODIAN)
+PAGE_API(pledge, BP__PLEDGE)
 
 int bp_store_custodian_search(struct bp_store *st, const char *query,
                               size_t limit, struct bp_custodian **v,

@@ -394,6 +394,23 @@ static const char *const migrations[] = {
     "CREATE INDEX pledge_cov ON pledge (custodian, signed_on, ended_on,"
     "  from_m, to_m);"
     "CREATE INDEX custodian_cov ON custodian (rid, kind, commune, village);",
+    /*
+     * List pages in SQL (issue 6): each list's own order, so a page is a
+     * range of an index (keyset paging, the rowid last), and the filters
+     * and role scopes (a custodian's commune is its own, else its
+     * village's). marker_order serves what marker_measure did.
+     */
+    "CREATE INDEX custodian_name ON custodian (name_fold, name);"
+    "CREATE INDEX custodian_commune ON custodian (commune)"
+    "  WHERE commune IS NOT NULL;"
+    "CREATE INDEX custodian_village ON custodian (village);"
+    "CREATE INDEX village_commune ON village (commune, name);"
+    "CREATE INDEX commune_station ON commune (station);"
+    "DROP INDEX IF EXISTS marker_measure;"
+    "CREATE INDEX marker_order ON marker (measure_m, key);"
+    "CREATE INDEX pledge_measure ON pledge (from_m, to_m, signed_on);"
+    "CREATE INDEX pledge_station ON pledge (station)"
+    "  WHERE station IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -474,6 +491,7 @@ static void sqlite_close(struct bp_store *base)
 
     if (s->in_tx)
         exec(s, "ROLLBACK", NULL);
+    bp_free(s->bulk_sql);
     bp__sqlite_stmts_finalize(s);
     sqlite3_close_v2(s->db);
     bp_free(s);
@@ -511,7 +529,9 @@ static int sqlite_commit(struct bp_store *base, struct bp_error *err)
 
     if (!s->in_tx)
         return bp_error_set(err, BP_ESTORE, "no transaction is open");
-    rc = exec(s, "COMMIT", err);
+    rc = bp__sqlite_bulk_restore(s, err);
+    if (!rc)
+        rc = exec(s, "COMMIT", err);
     if (rc)
         exec(s, "ROLLBACK", NULL);
     s->in_tx = 0;
@@ -525,6 +545,9 @@ static void sqlite_rollback(struct bp_store *base)
     if (s->in_tx)
         exec(s, "ROLLBACK", NULL);
     s->in_tx = 0;
+    /* Indexes set aside by a bulk hint are back with the rollback. */
+    bp_free(s->bulk_sql);
+    s->bulk_sql = NULL;
     /* A border saved in the transaction is gone again. */
     s->border_saves++;
 }
@@ -747,6 +770,7 @@ static const struct bp_store_ops sqlite_ops = {
     .schema_version = sqlite_schema_version,
     .begin = sqlite_begin,
     .commit = sqlite_commit,
+    .bulk_hint = bp__sqlite_bulk_hint,
     .rollback = sqlite_rollback,
     .border_save = sqlite_border_save,
     .border_load = sqlite_border_load,
@@ -756,6 +780,7 @@ static const struct bp_store_ops sqlite_ops = {
     .put_many = bp__sqlite_put_many,
     .get = bp__sqlite_get,
     .list = bp__sqlite_list,
+    .page = bp__sqlite_page,
     .end = bp__sqlite_end,
     .set_measures = bp__sqlite_set_measures,
     .custodian_search = bp__sqlite_custodian_search,

@@ -12,6 +12,8 @@
 
 /* Cached statements of store_sqlite_registry.c; see its sql[] table. */
 #define BP__SQLITE_NSTMT 64
+/* Cached statements of store_sqlite_list.c. */
+#define BP__SQLITE_NLIST 32
 
 struct sqlite_store {
     struct bp_store base;
@@ -21,7 +23,14 @@ struct sqlite_store {
     unsigned long long data_version; /* PRAGMA data_version + 1, 0: unread */
     sqlite3_stmt *stmts[BP__SQLITE_NSTMT]; /* prepared once, reused */
     int cov_funcs;  /* the coverage load's SQL functions are registered */
+    /* List pages (store_sqlite_list.c): their SQL varies with the query,
+     * so they are cached by text in these slots; bp_fold() registered. */
+    sqlite3_stmt *list_stmts[BP__SQLITE_NLIST];
+    int list_funcs;
     void *cov_fill; /* what they fill, during a coverage load */
+    /* Indexes set aside by a bulk hint: their CREATE statements, run
+     * again just before COMMIT; NULL when none. */
+    char *bulk_sql;
 };
 
 /* BP_ESTORE with "what: sqlite's message". */
@@ -32,6 +41,10 @@ int bp__sqlite_auto_begin(struct sqlite_store *s, int *mine,
                           struct bp_error *err);
 int bp__sqlite_auto_end(struct sqlite_store *s, int mine, int rc,
                         struct bp_error *err);
+/* The bulk hint (store_sqlite_registry.c) and what commit and rollback
+ * do about it. */
+int bp__sqlite_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err);
+int bp__sqlite_bulk_restore(struct sqlite_store *s, struct bp_error *err);
 /* Finalize the cached statements (on close). */
 void bp__sqlite_stmts_finalize(struct sqlite_store *s);
 
@@ -45,6 +58,19 @@ int bp__sqlite_get(struct bp_store *st, enum bp__rec_kind k, const char *ref,
                    void *rec, struct bp_error *err);
 int bp__sqlite_list(struct bp_store *st, enum bp__rec_kind k, void **v,
                     size_t *n, struct bp_error *err);
+/* The SELECT that get and list read records of kind `k` with ("SELECT
+ * <columns> FROM <table> <alias> <joins>"), the size of the record, and
+ * reading the current row of a statement made from it into `rec` (0 or
+ * BP_ENOMEM; nothing to release on failure). */
+const char *bp__sqlite_record_select(enum bp__rec_kind k);
+size_t bp__sqlite_record_size(enum bp__rec_kind k);
+int bp__sqlite_record_read(enum bp__rec_kind k, sqlite3_stmt *q, void *rec);
+/* A page of a list (store_sqlite_list.c), and finalizing its cached
+ * statements (on close). */
+int bp__sqlite_page(struct bp_store *st, enum bp__rec_kind k,
+                    const struct bp_list_query *query, void **v, size_t *n,
+                    struct bp_list_page *page, struct bp_error *err);
+void bp__sqlite_list_finalize(struct sqlite_store *s);
 int bp__sqlite_end(struct bp_store *st, enum bp__rec_kind k, const char *id,
                    int32_t day, struct bp_error *err);
 int bp__sqlite_set_measures(struct bp_store *st, enum bp__rec_kind k,
