@@ -27,8 +27,10 @@
 /** How to run the server; zero means the default named. */
 struct bp_server_opts {
     const char *db;         /* store location (required) */
-    const char *listen;     /* "HOST:PORT", IPv4; default 127.0.0.1:8080;
-                               port 0 picks a free one */
+    const char *listen;     /* "HOST:PORT" (IPv4) or "[IPv6]:PORT";
+                               "[::]:PORT" takes IPv4 clients too;
+                               default 127.0.0.1:8080; port 0 picks a
+                               free one */
     const char *static_dir; /* web UI files; NULL or missing: a built-in
                                page at / says the UI is not built */
     unsigned threads;       /* worker threads; default 4 */
@@ -54,8 +56,10 @@ struct bp_server;
 /**
  * Open the store (one connection per worker, WAL, busy timeout), bind and
  * start serving. Returns 0 and sets `*out` (caller owns; bp_server_stop()),
- * BP_EINVAL for a bad `listen` or options, BP_EIO when the address cannot
- * be bound (message names it), or the store's errors. `opts` is copied.
+ * BP_EINVAL for a bad `listen` (field "listen") or options, BP_EIO when
+ * the address cannot be bound (message names it), or the store's errors.
+ * Also starts the thread that runs upload jobs, with a store connection
+ * of its own. `opts` is copied.
  */
 int bp_server_start(const struct bp_server_opts *opts, struct bp_server **out,
                     struct bp_error *err);
@@ -65,8 +69,11 @@ unsigned bp_server_port(const struct bp_server *srv);
 
 /**
  * Stop accepting connections, let requests in flight finish (waiting at
- * most `grace_ms`), then stop the workers, close every store connection
- * and free the server. bp_server_stop(NULL, ...) is a no-op.
+ * most `grace_ms`), cancel the upload jobs still queued and wait for the
+ * running one (an import is one transaction: it is committed or rolled
+ * back whole; track uploads stop between files and roll back), then stop
+ * the workers, close every store connection and free the server.
+ * bp_server_stop(NULL, ...) is a no-op.
  */
 void bp_server_stop(struct bp_server *srv, unsigned grace_ms);
 

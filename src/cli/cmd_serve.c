@@ -56,6 +56,22 @@ static char *default_static(void)
     return NULL;
 }
 
+/* The host of a --listen address as a URL writes it: "[::1]" stays in
+ * its brackets, an empty host or "localhost" is 127.0.0.1. */
+static const char *serve_host(const char *listen)
+{
+    static char host[72];
+    const char *end = listen[0] == '[' ? strchr(listen, ']')
+                                       : strrchr(listen, ':');
+    size_t n = end ? (size_t)(end - listen) + (listen[0] == '[') : 0;
+
+    if (!n || n >= sizeof(host) || !strncmp(listen, "localhost:", 10))
+        return "127.0.0.1";
+    memcpy(host, listen, n);
+    host[n] = 0;
+    return host;
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *stat_dir = NULL, *threads = NULL,
@@ -76,11 +92,12 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     int sig = 0, rc;
 
     rc = reg_parse(cli, argc, argv, opts, NULL, 0,
-                   "cách dùng: serve [--listen MÁY:CỔNG] [--static THƯ_MỤC] "
-                   "[--threads N] [--session-ttl GIÂY] [--login-limit N] "
-                   "[--cache-ms MS] [--secure-cookie] [--quiet]",
-                   "usage: serve [--listen HOST:PORT] [--static DIR] "
-                   "[--threads N] [--session-ttl SECONDS] [--login-limit N] "
+                   "cách dùng: serve [--listen MÁY:CỔNG|[IPv6]:CỔNG] "
+                   "[--static THƯ_MỤC] [--threads N] [--session-ttl GIÂY] "
+                   "[--login-limit N] [--cache-ms MS] [--secure-cookie] "
+                   "[--quiet]",
+                   "usage: serve [--listen HOST:PORT|[IPv6]:PORT] "
+                   "[--static DIR] [--threads N] [--session-ttl SECONDS] [--login-limit N] "
                    "[--cache-ms MS] [--secure-cookie] [--quiet]");
     if (rc)
         return rc;
@@ -104,11 +121,16 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (bp_server_start(&o, &srv, &err)) {
         bp_free(def_static);
+        if (err.code == BP_EINVAL && !strcmp(err.field, "listen")) {
+            fprintf(stderr, "%s: --listen: %s: %s\n", cli->prog,
+                    L(cli, "địa chỉ không hợp lệ", "not a valid address"),
+                    err.message);
+            return 2;
+        }
         return cli_fail(cli, &err);
     }
     printf("%s http://%s:%u/\n",
-           L(cli, "Máy chủ đang chạy tại", "Serving at"),
-           strncmp(listen, "0.0.0.0", 7) ? "127.0.0.1" : "0.0.0.0",
+           L(cli, "Máy chủ đang chạy tại", "Serving at"), serve_host(listen),
            bp_server_port(srv));
     printf("%s: %s\n", L(cli, "Giao diện web", "Web UI"),
            stat_dir ? stat_dir

@@ -21,6 +21,7 @@
 #include "bienphong/alloc.h"
 #include "bienphong/text.h"
 #include "server/server_int.h"
+#include "server/server_jobs.h"
 
 #define CSP                                                                  \
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "      \
@@ -189,7 +190,22 @@ void bp__problem_err(struct req *r, const struct bp_error *err)
 
 const char *bp__query(struct req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    size_t i;
+
+    if (r->conn)
+        return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+                                           name);
+    for (i = 0; i < r->nargs; i++)
+        if (!strcmp(r->args[2 * i], name))
+            return r->args[2 * i + 1];
+    return NULL;
+}
+
+const char *bp__header(struct req *r, const char *name)
+{
+    if (r->conn)
+        return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    return strcasecmp(name, "Content-Type") ? NULL : r->ctype_in;
 }
 
 /* ---- JSON bodies ---- */
@@ -224,8 +240,7 @@ static int json_depth(const char *s, size_t n)
 
 json_t *bp__body_json(struct req *r, int empty_ok)
 {
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                 "Content-Type");
+    const char *ct = bp__header(r, "Content-Type");
     json_error_t je;
     json_t *v;
     size_t bad = 0;
@@ -572,7 +587,10 @@ static void handle_api(struct req *r)
                     "Request body too large", NULL, NULL);
         goto out;
     }
-    r->route->fn(r);
+    if (bp__job_wanted(r))
+        bp__job_submit(r);
+    else
+        r->route->fn(r);
 out:
     pool_put(s, r->st);
     r->st = NULL;
@@ -596,6 +614,8 @@ static void add_headers(struct req *r, struct MHD_Response *resp)
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     if (r->location)
         MHD_add_response_header(resp, "Location", r->location);
+    if (r->status == 202 && r->location)
+        MHD_add_response_header(resp, "Preference-Applied", "respond-async");
     if (r->retry_after > 0) {
         snprintf(buf, sizeof(buf), "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", buf);
@@ -632,10 +652,16 @@ static enum MHD_Result send_reply(struct req *r)
     return ret;
 }
 
-static void req_free(struct req *r)
+void bp__req_free(struct req *r)
 {
+    size_t i;
+
     if (!r)
         return;
+    for (i = 0; i < 2 * r->nargs; i++)
+        bp_free(r->args[i]);
+    bp_free(r->args);
+    bp_free(r->ctype_in);
     bp_free(r->path);
     bp_free(r->query);
     bp_buf_release(&r->body);
@@ -687,7 +713,7 @@ static struct req *req_new(struct server *s, struct MHD_Connection *conn,
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
     r->query = bp_buf_take(&q, NULL);
     if (!r->path || !r->query) {
-        req_free(r);
+        bp__req_free(r);
         return NULL;
     }
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -702,6 +728,68 @@ static struct req *req_new(struct server *s, struct MHD_Connection *conn,
                       sizeof(r->ip));
     }
     return r;
+}
+
+/* Keep a query argument in a detached request; a failure shows as
+ * status 500 on it. */
+static enum MHD_Result keep_arg(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
+{
+    struct req *c = cls;
+    char **nv, *k, *v;
+
+    (void)kind;
+    nv = bp_reallocarray(c->args, 2 * (c->nargs + 1), sizeof(*nv));
+    if (!nv) {
+        c->status = 500;
+        return MHD_NO;
+    }
+    c->args = nv;
+    k = bp_strdup(key);
+    v = value ? bp_strdup(value) : NULL;
+    if (!k || (value && !v)) {
+        bp_free(k);
+        bp_free(v);
+        c->status = 500;
+        return MHD_NO;
+    }
+    nv[2 * c->nargs] = k;
+    nv[2 * c->nargs + 1] = v;
+    c->nargs++;
+    return MHD_YES;
+}
+
+struct req *bp__req_detach(struct req *r)
+{
+    struct req *c = bp_calloc(1, sizeof(*c));
+    const char *ct = bp__header(r, "Content-Type");
+
+    if (!c)
+        return NULL;
+    c->srv = r->srv;
+    c->fd = -1;
+    bp_buf_init(&c->body);
+    bp_buf_init(&c->out);
+    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    /* The route's own spelling outlives the connection's. */
+    c->method = r->route->method;
+    c->route = r->route;
+    memcpy(c->ip, r->ip, sizeof(c->ip));
+    c->path = bp_strdup(r->path);
+    c->query = bp_strdup(r->query);
+    c->ctype_in = ct ? bp_strdup(ct) : NULL;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, keep_arg, c);
+    if (!c->path || !c->query || (ct && !c->ctype_in) || c->status ||
+        bp__principal_copy(&c->who, &r->who)) {
+        bp__req_free(c);
+        return NULL;
+    }
+    c->body = r->body;
+    bp_buf_init(&r->body);
+    c->params[0] = r->params[0];
+    c->params[1] = r->params[1];
+    r->params[0] = r->params[1] = NULL;
+    return c;
 }
 
 static size_t body_limit(struct req *r)
@@ -726,13 +814,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     (void)version;
     if (!r) {
         const char *cl;
+        int late;
         r = req_new(s, conn, url, method);
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        /* Counted, or refused when the server is stopping: a request is
+         * either waited for by bp_server_stop() or never started, so no
+         * write is stored without its answer being sent. */
         pthread_mutex_lock(&s->flight_mu);
+        late = s->stopping;
         s->inflight++;
         pthread_mutex_unlock(&s->flight_mu);
+        if (late) {
+            r->retry_after = 5;
+            bp__problem(r, 503, "stopping", "Máy chủ đang dừng",
+                        "The server is stopping", NULL, NULL);
+            return send_reply(r);
+        }
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                          "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > body_limit(r)) {
@@ -784,7 +883,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
             r->query[0] ? "?" : "", r->query, r->status, r->fd_size, ms,
             r->who.name[0] ? r->who.name : "-",
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-    req_free(r);
+    bp__req_free(r);
     *con_cls = NULL;
     pthread_mutex_lock(&s->flight_mu);
     s->inflight--;
@@ -793,34 +892,78 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 
 /* ---- start and stop ---- */
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa,
-                        struct bp_error *err)
+/*
+ * "HOST:PORT" with an IPv4 host (empty or "localhost": 127.0.0.1), or
+ * "[IPv6]:PORT" ("[::1]:8080"; "[::]:8080" takes IPv4 clients too). The
+ * errors name the field "listen".
+ */
+static int parse_listen(const char *listen, struct sockaddr_storage *sa,
+                        unsigned *flags, struct bp_error *err)
 {
     char host[64];
-    const char *colon = strrchr(listen, ':');
+    const char *colon = strrchr(listen, ':'), *h = listen;
+    size_t hl;
     char *end;
     unsigned long port;
+    int v6 = listen[0] == '[';
 
     memset(sa, 0, sizeof(*sa));
-    sa->sin_family = AF_INET;
-    if (!colon || (size_t)(colon - listen) >= sizeof(host))
-        return bp_error_set(err, BP_EINVAL,
-                            "'%s' is not an address: expected HOST:PORT, "
-                            "e.g. 127.0.0.1:8080",
-                            listen);
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = 0;
+    *flags = 0;
+    if (v6) {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':')
+            return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                                   "'%s' is not an address: expected "
+                                   "[IPv6]:PORT, e.g. [::1]:8080",
+                                   listen);
+        h = listen + 1;
+        colon = close + 1;
+        hl = (size_t)(close - h);
+    } else {
+        if (!colon)
+            return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                                   "'%s' is not an address: expected "
+                                   "HOST:PORT, e.g. 127.0.0.1:8080 or "
+                                   "[::1]:8080",
+                                   listen);
+        hl = (size_t)(colon - listen);
+    }
+    if (hl >= sizeof(host))
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                               "'%s': the host is too long", listen);
+    memcpy(host, h, hl);
+    host[hl] = 0;
     errno = 0;
     port = strtoul(colon + 1, &end, 10);
-    if (!colon[1] || *end || errno || port > 65535)
-        return bp_error_set(err, BP_EINVAL, "'%s': the port is not 0..65535",
-                            listen);
-    if (!strcmp(host, "localhost") || !host[0])
-        strcpy(host, "127.0.0.1");
-    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return bp_error_set(err, BP_EINVAL,
-                            "'%s' is not an IPv4 address", host);
-    sa->sin_port = htons((unsigned short)port);
+    if (!colon[1] || *end || errno || port > 65535 || colon[1] == '-' ||
+        colon[1] == '+' || colon[1] == ' ')
+        return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                               "'%s': the port is not 0..65535", listen);
+    if (v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+        s6->sin6_family = AF_INET6;
+        if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+            return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                                   "'%s' is not an IPv6 address", host);
+        s6->sin6_port = htons((unsigned short)port);
+        /* The unspecified address also takes IPv4 clients. */
+        *flags = IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr)
+                     ? MHD_USE_DUAL_STACK
+                     : MHD_USE_IPv6;
+        return 0;
+    }
+    {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+        if (!strcmp(host, "localhost") || !host[0])
+            strcpy(host, "127.0.0.1");
+        s4->sin_family = AF_INET;
+        if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+            return bp_error_set_at(err, BP_EINVAL, NULL, 0, "listen",
+                                   "'%s' is not an IPv4 address (write an "
+                                   "IPv6 address in brackets: [::1]:8080)",
+                                   host);
+        s4->sin_port = htons((unsigned short)port);
+    }
     return 0;
 }
 
@@ -830,6 +973,9 @@ static void server_free(struct server *s)
 
     if (!s)
         return;
+    bp__jobs_stop(s);
+    if (s->d)
+        MHD_stop_daemon(s->d);
     for (i = 0; i < s->npool; i++)
         bp_store_close(s->pool[i]);
     bp_free(s->pool);
@@ -856,7 +1002,8 @@ int bp_server_start(const struct bp_server_opts *opts, struct bp_server **out,
                     struct bp_error *err)
 {
     struct server *s = NULL;
-    struct sockaddr_in sa;
+    struct sockaddr_storage sa;
+    unsigned af_flags = 0;
     struct stat sb;
     const union MHD_DaemonInfo *di;
     size_t i;
@@ -911,7 +1058,7 @@ int bp_server_start(const struct bp_server_opts *opts, struct bp_server **out,
              i--)
             s->static_dir[i - 1] = 0;
     }
-    rc = parse_listen(s->o.listen, &sa, err);
+    rc = parse_listen(s->o.listen, &sa, &af_flags, err);
     if (rc)
         goto fail;
     /* The first connection migrates; the others find the schema ready. */
@@ -928,9 +1075,12 @@ int bp_server_start(const struct bp_server_opts *opts, struct bp_server **out,
         s->npool++;
         s->free_list[s->nfree++] = s->pool[i];
     }
+    rc = bp__jobs_start(s, err);
+    if (rc)
+        goto fail;
     s->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG * 0,
+            af_flags | MHD_USE_ERROR_LOG * 0,
         0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -944,7 +1094,10 @@ int bp_server_start(const struct bp_server_opts *opts, struct bp_server **out,
         goto fail;
     }
     di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : ntohs(sa.sin_port);
+    s->port = di ? di->port
+          : sa.ss_family == AF_INET6
+              ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+              : ntohs(((struct sockaddr_in *)&sa)->sin_port);
     *out = (struct bp_server *)s;
     return 0;
 fail:
@@ -966,8 +1119,11 @@ void bp_server_stop(struct bp_server *srv, unsigned grace_ms)
 
     if (!s)
         return;
+    pthread_mutex_lock(&s->flight_mu);
     s->stopping = 1;
-    /* No new connections; those open finish what they asked for. */
+    pthread_mutex_unlock(&s->flight_mu);
+    /* No new connections; requests started finish what they asked for,
+     * later ones on open connections get 503 (see on_request). */
     fd = MHD_quiesce_daemon(s->d);
     deadline = bp__now_ms() + grace_ms;
     for (;;) {
@@ -980,6 +1136,9 @@ void bp_server_stop(struct bp_server *srv, unsigned grace_ms)
     }
     MHD_stop_daemon(s->d);
     s->d = NULL;
+    /* No request is left to ask about the jobs: queued ones are
+     * cancelled, the running one finishes or rolls back. */
+    bp__jobs_stop(s);
     bp__report_quit();
     /* Ours to close, once the workers are gone. */
     if (fd != MHD_INVALID_SOCKET)

@@ -18,9 +18,11 @@
 #include "bienphong/alloc.h"
 #include "bienphong/date.h"
 #include "bienphong/exchange.h"
+#include "bienphong/exchange_campaign.h"
 #include "bienphong/geojson.h"
 #include "bienphong/store.h"
 #include "server/server_int.h"
+#include "server/server_jobs.h"
 
 /* ---- small helpers ---- */
 
@@ -1459,4 +1461,145 @@ out:
     vec_free(&x);
     vec_free(&checks);
     bp_border_free(border);
+}
+
+/* ---- CSV ---- */
+
+void h_camp_export_csv(struct req *r)
+{
+    enum bp_camp_csv_kind k = (enum bp_camp_csv_kind)r->route->arg;
+    unsigned st = bp__policy_campaign(&r->who, 0, "", 0);
+    struct bp_error err = {0};
+    struct bp_buf b = BP_BUF_INIT, disp = BP_BUF_INIT;
+
+    if (st) {
+        deny(r, st);
+        return;
+    }
+    /* Campaign records are read province-wide, as the lists show them. */
+    if (bp_campaign_csv_export(r->st, k, NULL, NULL, &b, &err)) {
+        bp_buf_release(&b);
+        bp__problem_err(r, &err);
+        return;
+    }
+    bp__reply_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+    bp_buf_release(&b);
+    bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"",
+                bp_camp_csv_kind_name(k));
+    r->disposition = bp_buf_take(&disp, NULL);
+}
+
+/* Station and commune users import only into their communes. */
+static int import_allow(void *ctx, const char *commune_id)
+{
+    struct req *r = ctx;
+
+    return !bp__policy_campaign(&r->who, 1, commune_id, 1);
+}
+
+struct import_progress {
+    struct req *r;
+    long long total;
+};
+
+static void import_progress(void *ctx, long rows)
+{
+    struct import_progress *p = ctx;
+
+    bp__job_progress(p->r, JOB_ROWS,
+                     p->total >= 0 && rows > p->total ? p->total : rows,
+                     -1);
+}
+
+void h_camp_import_csv(struct req *r)
+{
+    enum bp_camp_csv_kind k = (enum bp_camp_csv_kind)r->route->arg;
+    int local = k == BP_CX_BAMBOO || k == BP_CX_LIGHTS || k == BP_CX_EVENTS;
+    const char *ct = bp__header(r, "Content-Type");
+    const char *enc = bp__query(r, "encoding");
+    const char *fname = bp__query(r, "filename");
+    struct bp_camp_import_opts o;
+    struct import_progress pr;
+    struct bp_import_result res = {0};
+    struct bp_error err = {0};
+    char name[128];
+    json_t *errors, *after;
+    unsigned st = bp__policy_campaign(&r->who, local, NULL, 1);
+    size_t i;
+    int perm = 0;
+
+    if (st) {
+        deny(r, st);
+        return;
+    }
+    memset(&o, 0, sizeof(o));
+    if (!ct || strncasecmp(ct, "text/csv", 8)) {
+        bp__problem(r, 415, "unsupported-media-type",
+                    "Kiểu nội dung không được hỗ trợ",
+                    "Unsupported media type",
+                    "upload the file as text/csv", NULL);
+        return;
+    }
+    if (enc && bp_csv_parse_encoding(enc, &o.encoding)) {
+        bad_query(r, "encoding",
+                  "expected auto, utf-8, windows-1258, tcvn3 or utf-16");
+        return;
+    }
+    if (!r->body.len) {
+        bp__problem(r, 422, "invalid", "Dữ liệu không hợp lệ",
+                    "Invalid data", "the file is empty", NULL);
+        return;
+    }
+    if (fname && *fname)
+        snprintf(name, sizeof(name), "%.100s", fname);
+    else
+        snprintf(name, sizeof(name), "%s.csv", bp_camp_csv_kind_name(k));
+    pr.r = r;
+    pr.total = bp__job_csv_rows(r->body.data, r->body.len);
+    bp__job_progress(r, JOB_ROWS, 0, pr.total);
+    o.progress = import_progress;
+    o.progress_ctx = &pr;
+    if (r->who.role != BP_ROLE_ADMIN) {
+        o.allow = import_allow;
+        o.allow_ctx = r;
+    }
+    bp__write_lock(r->srv);
+    if (!bp_campaign_csv_import(r->st, k, r->body.data, r->body.len, name,
+                                &o, &res, &err)) {
+        after = json_pack("{s:I,s:I}", "rows", (json_int_t)res.rows,
+                          "records", (json_int_t)res.records);
+        /* The import committed; its audit entry follows at once. */
+        bp__audit(r, "import", bp_camp_csv_kind_name(k), NULL, NULL, after,
+                  &err);
+        bp__write_unlock(r->srv);
+        bp__job_progress(r, JOB_ROWS, res.rows, res.rows);
+        bp__reply_json(r, 200, after);
+    } else {
+        bp__write_unlock(r->srv);
+        if (res.nproblems) {
+            errors = json_array();
+            for (i = 0; i < res.nproblems; i++) {
+                if (res.problems[i].code == BP_EPERM)
+                    perm = 1;
+                json_array_append_new(
+                    errors, bp__field_error(res.problems[i].field,
+                                            res.problems[i].row,
+                                            res.problems[i].message));
+            }
+            if (perm)
+                bp__problem(r, 403, "forbidden-rows",
+                            "Có dòng ngoài phạm vi của bạn, không có gì "
+                            "được ghi",
+                            "Some rows are outside your scope; nothing was "
+                            "written",
+                            err.message, errors);
+            else
+                bp__problem(r, 422, "invalid-rows",
+                            "Tệp có dòng không hợp lệ, không có gì được ghi",
+                            "The file has bad rows; nothing was written",
+                            err.message, errors);
+        } else
+            bp__problem_err(r, &err);
+    }
+    bp_import_result_release(&res);
 }

@@ -2,8 +2,8 @@
 /*
  * Figures, map layers and files over HTTP: coverage as of a date and year
  * by year, gaps and overlaps (cached until the next write), GeoJSON
- * layers of the border with km ticks, markers, pledged stretches and gaps,
- * CSV exports and all-or-nothing CSV imports through the exchange module.
+ * layers of the border with km ticks, markers, pledged stretches, gaps
+ * and the communes' stretches, CSV exports and all-or-nothing CSV imports through the exchange module.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "bienphong/exchange.h"
 #include "bienphong/geojson.h"
 #include "server/server_int.h"
+#include "server/server_jobs.h"
 
 static void bad_query(struct req *r, const char *name, const char *detail)
 {
@@ -525,6 +526,71 @@ void h_layer(struct req *r)
     bp_border_free(border);
 }
 
+/* Each standing commune's stretch of the border as a LineString, with
+ * its name, code, district, station and ends in km. */
+void h_layer_communes(struct req *r)
+{
+    struct bp_error err = {0};
+    struct bp_border *border = NULL;
+    struct bp_buf b = BP_BUF_INIT;
+    struct cov_ctx c;
+    size_t i, j;
+    int first = 1, rc;
+
+    if (bp__cache_reply(r))
+        return;
+    memset(&c, 0, sizeof(c));
+    if (bp_store_border_get(r->st, &border, &err)) {
+        bp__problem_err(r, &err);
+        return;
+    }
+    if (bp_store_commune_list(r->st, &c.communes, &c.ncommunes, &err) ||
+        bp_store_station_list(r->st, &c.stations, &c.nstations, &err)) {
+        bp__problem_err(r, &err);
+        goto out;
+    }
+    rc = bp_buf_adds(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (i = 0; i < c.ncommunes && !rc; i++) {
+        const struct bp_commune *cm = &c.communes[i];
+        const struct bp_station *sn = NULL;
+        double f = cm->from.measure_m, t = cm->to.measure_m;
+        if (cm->ended_on != BP_DATE_NONE || !isfinite(f) || !isfinite(t))
+            continue;
+        if (f > t) {
+            double x = f;
+            f = t;
+            t = x;
+        }
+        for (j = 0; j < c.nstations && !sn; j++)
+            if (!strcmp(c.stations[j].id, cm->station_id))
+                sn = &c.stations[j];
+        rc = add_stretch(
+            &b, border, f, t,
+            json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:f,s:f,s:f}",
+                      "kind", "commune", "id", cm->id, "code", cm->code,
+                      "name", cm->name, "district",
+                      cm->district ? json_string(cm->district) : json_null(),
+                      "station_id",
+                      sn ? json_string(sn->id) : json_null(), "station",
+                      sn ? json_string(sn->code) : json_null(),
+                      "station_name", sn ? json_string(sn->name)
+                                         : json_null(),
+                      "from_km", f / 1000.0, "to_km", t / 1000.0,
+                      "length_km", (t - f) / 1000.0),
+            &first);
+    }
+    if (!rc && !bp_buf_adds(&b, "]}")) {
+        bp__reply_text(r, 200, "application/geo+json", b.data, b.len);
+        bp__cache_store(r);
+    } else
+        bp__problem(r, 500, "internal", "Lỗi máy chủ", "Server error",
+                    "out of memory", NULL);
+out:
+    bp_buf_release(&b);
+    cov_close(&c);
+    bp_border_free(border);
+}
+
 /* ---- CSV ---- */
 
 void h_export_csv(struct req *r)
@@ -549,13 +615,20 @@ void h_export_csv(struct req *r)
     r->disposition = bp_buf_take(&disp, NULL);
 }
 
+/* Rows read by the exchange module, for a job's progress. */
+static void import_progress(void *ctx, long rows)
+{
+    bp__job_progress(ctx, JOB_ROWS, rows, -1);
+}
+
 void h_import_csv(struct req *r)
 {
     struct bp_import_result res = {0};
     struct bp_error err = {0};
     enum bp_exchange_kind k = (enum bp_exchange_kind)r->route->arg;
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                 "Content-Type");
+    const char *ct = bp__header(r, "Content-Type");
+    struct bp_import_opts o = {0};
+    long long total;
     char path[] = "/tmp/bienphong-upload-XXXXXX";
     json_t *errors, *after;
     size_t i;
@@ -586,8 +659,12 @@ void h_import_csv(struct req *r)
         return;
     }
     close(fd);
+    total = bp__job_csv_rows(r->body.data, r->body.len);
+    bp__job_progress(r, JOB_ROWS, 0, total);
+    o.progress = import_progress;
+    o.progress_ctx = r;
     bp__write_lock(r->srv);
-    rc = bp_import_file(r->st, k, path, NULL, &res, &err);
+    rc = bp_import_file(r->st, k, path, &o, &res, &err);
     if (!rc) {
         after = json_pack("{s:I,s:I,s:I}", "rows", (json_int_t)res.rows,
                           "records", (json_int_t)res.records, "pledges",
@@ -596,6 +673,7 @@ void h_import_csv(struct req *r)
         bp__audit(r, "import", bp_exchange_kind_name(k), NULL, NULL, after,
                   &err);
         bp__write_unlock(r->srv);
+        bp__job_progress(r, JOB_ROWS, res.rows, res.rows);
         bp__reply_json(r, 200, after);
     } else {
         bp__write_unlock(r->srv);

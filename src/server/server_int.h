@@ -106,6 +106,7 @@ struct server {
     pthread_mutex_t flight_mu;
     long inflight;
     volatile int stopping;
+    struct jobs *jobs; /* long uploads run here (server_jobs.c) */
 };
 
 struct req {
@@ -133,6 +134,12 @@ struct req {
     char *location;     /* owned */
     int fd;             /* static file reply when >= 0 */
     size_t fd_size;     /* bytes sent, for the log */
+    /* A request run as a job (server_jobs.c) has no connection: its query
+     * arguments and Content-Type are kept here. */
+    struct job *job;    /* borrowed; NULL for a plain request */
+    char **args;        /* owned: name, value (NULL: none) pairs */
+    size_t nargs;
+    char *ctype_in;     /* owned */
 };
 
 /* ---- replies (server.c) ---- */
@@ -151,6 +158,8 @@ json_t *bp__field_error(const char *field, long row, const char *detail);
 /* The HTTP status for a library error code. */
 unsigned bp__status_of(int code);
 const char *bp__query(struct req *r, const char *name);
+/* A request header (a job's request: Content-Type only); NULL if none. */
+const char *bp__header(struct req *r, const char *name);
 long long bp__now_ms(void);
 /* Decode the request body as a JSON object, replying with the problem
  * when it is not one (then returns NULL). `empty_ok`: an empty body
@@ -233,6 +242,7 @@ void h_coverage_history(struct req *r);
 void h_gaps(struct req *r);
 void h_overlaps(struct req *r);
 void h_layer(struct req *r);
+void h_layer_communes(struct req *r);
 void h_export_csv(struct req *r);
 void h_import_csv(struct req *r);
 
@@ -253,6 +263,8 @@ void h_incident_create(struct req *r);
 void h_incident_update(struct req *r);
 void h_layer_walked(struct req *r);
 void h_layer_incidents(struct req *r);
+/* CSV exports; arg: 0 patrols, 1 inspections, 2 incidents. */
+void h_patrol_export_csv(struct req *r);
 
 /* ---- the campaign (server_campaign.c) ---- */
 enum camp_kind { CK_CAMPAIGN = 0, CK_DONOR, CK_DONATION, CK_EXPENSE, CK_ROAD,
@@ -267,6 +279,9 @@ void h_ledger(struct req *r);
 void h_road_progress(struct req *r);
 void h_award_suggest(struct req *r);
 void h_camp_layer(struct req *r);    /* arg: CK_ROAD, CK_LIGHT, CK_BAMBOO */
+/* CSV of the campaign's records; arg: enum bp_camp_csv_kind. */
+void h_camp_export_csv(struct req *r);
+void h_camp_import_csv(struct req *r);
 
 /* ---- the review report (server_report.c) ---- */
 void h_report_review(struct req *r);

@@ -14,9 +14,11 @@
 #include <time.h>
 
 #include "bienphong/alloc.h"
+#include "bienphong/csv.h"
 #include "bienphong/date.h"
 #include "bienphong/geojson.h"
 #include "server/server_int.h"
+#include "server/server_jobs.h"
 
 /* ---- small helpers ---- */
 
@@ -939,8 +941,7 @@ out:
 
 void h_patrol_import(struct req *r)
 {
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                 "Content-Type");
+    const char *ct = bp__header(r, "Content-Type");
     const char *q_patrol = bp__query(r, "patrol");
     static const char *const qnames[] = {"date", "station", "kind",
                                          "participants", "leader", "note",
@@ -949,7 +950,7 @@ void h_patrol_import(struct req *r)
     struct upfile *files = NULL, one;
     struct bp_patrol target;
     struct pinput in;
-    size_t nfiles = 0, i, failed = 0, imported = 0, dups = 0;
+    size_t nfiles = 0, i, failed = 0, imported = 0, dups = 0, bytes;
     json_t *errors = json_array(), *results = json_array(), *res;
     int rc;
 
@@ -1018,11 +1019,29 @@ void h_patrol_import(struct req *r)
         bp__problem_err(r, &err);
         goto out;
     }
+    for (i = 0, bytes = 0; i < nfiles; i++)
+        bytes += files[i].len;
+    bp__job_progress(r, JOB_FILES, 0, (long long)nfiles);
+    bp__job_progress(r, JOB_BYTES, 0, (long long)bytes);
     /* All files or none: every bad file is reported, then nothing kept. */
-    for (i = 0; i < nfiles; i++) {
+    for (i = 0, bytes = 0; i < nfiles; i++) {
+        if (bp__job_cancelled(r)) {
+            /* The server is stopping: leave nothing half imported. */
+            bp_store_rollback(r->st);
+            bp__write_unlock(r->srv);
+            bp__problem(r, 503, "cancelled", "Đã hủy: máy chủ đang dừng",
+                        "Cancelled: the server is stopping",
+                        "nothing was written; upload the files again",
+                        NULL);
+            goto out;
+        }
+        if (i)
+            bp__job_progress(r, JOB_FILES, (long long)i, -1);
         memset(&err, 0, sizeof(err));
         rc = import_one(r, &in, q_patrol ? target.id : NULL, &files[i], &res,
                         &err);
+        bytes += files[i].len;
+        bp__job_progress(r, JOB_BYTES, (long long)bytes, -1);
         if (rc) {
             char msg[sizeof(err.message) + 300];
             json_t *e;
@@ -1047,6 +1066,7 @@ void h_patrol_import(struct req *r)
             imported++;
         json_array_append_new(results, res);
     }
+    bp__job_progress(r, JOB_FILES, (long long)i, -1);
     if (failed) {
         bp_store_rollback(r->st);
         bp__write_unlock(r->srv);
@@ -2104,5 +2124,184 @@ void h_layer_incidents(struct req *r)
 out:
     bp_buf_release(&b);
     bp_store_incident_list_free(v, n);
+    place_release(&pl);
+}
+
+/* ---- CSV exports (issue 4: every list as CSV with a BOM) ---- */
+
+static int csv_row(struct bp_csv_writer *w, const char *const *f, size_t n)
+{
+    return bp_csv_write_row(w, f, n);
+}
+
+static const char *s_or(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The patrols, inspections or incidents the user may see, as the lists
+ * filter them (?from=&to=, ?marker=, ?status=), without pages. */
+void h_patrol_export_csv(struct req *r)
+{
+    static const char *const names[] = {"patrols", "inspections",
+                                        "incidents"};
+    static const char *const h_patrol[] = {
+        "id",       "ngay",        "loai",        "so_vet",
+        "km_da_di", "canh_bao",    "da_xac_minh", "don",
+        "truong_doan", "can_bo",   "so_ho_tap_the", "ghi_chu"};
+    static const char *const h_insp[] = {
+        "id",     "moc",   "ngay",          "nguoi_kiem_tra", "tinh_trang",
+        "kinh_do", "vi_do", "cach_moc_m",   "xa_vi_tri",      "ghi_chu",
+        "tuan_tra"};
+    static const char *const h_inc[] = {
+        "id",         "loai",      "thoi_gian", "kinh_do",   "vi_do",
+        "moc",        "cach_moc_m", "ly_trinh_km", "muc_do", "trang_thai",
+        "ho_bao_tin", "mo_ta",     "ket_qua_xu_ly"};
+    int what = r->route->arg;
+    struct bp_error err = {0};
+    struct bp_buf b = BP_BUF_INIT, disp = BP_BUF_INIT;
+    struct bp_csv_writer w;
+    struct place pl;
+    struct bp_patrol *pv = NULL;
+    struct bp_inspection *iv = NULL;
+    struct bp_incident *xv = NULL;
+    size_t n = 0, i;
+    char a[32], c[32], d[32], e[32], t[40], fl[256];
+    int32_t from, to;
+    int rc = 0;
+
+    memset(&pl, 0, sizeof(pl));
+    bp_csv_writer_init(&w, &b, ',');
+    if (what == 0 && (q_date(r, "from", &from) || q_date(r, "to", &to)))
+        return;
+    if (what == 2 && bp__query(r, "status")) {
+        enum bp_incident_status s;
+        if (bp_incident_status_parse(bp__query(r, "status"), &s)) {
+            bad_query(r, "status", "expected new, in_progress or resolved");
+            return;
+        }
+    }
+    if (place_load(r, &pl))
+        goto out;
+    rc = bp_csv_write_bom(&w);
+    if (what == 0) {
+        if (bp_store_patrol_list(r->st, from, to, &pv, &n, &err))
+            goto fail;
+        rc = rc || csv_row(&w, h_patrol, 12);
+        for (i = 0; i < n && !rc; i++) {
+            const char *f[12];
+            size_t len = 0;
+            int bit;
+            if (patrol_policy(r, &pl, pv[i].station_id, pv[i].custodians,
+                              pv[i].ncustodians, 0))
+                continue;
+            fl[0] = 0;
+            for (bit = 0; bit < BP_TQ_NFLAGS; bit++)
+                if (pv[i].flags & (1u << bit))
+                    len += (size_t)snprintf(fl + len, len < sizeof(fl)
+                                                          ? sizeof(fl) - len
+                                                          : 0,
+                                            "%s%s", len ? ";" : "",
+                                            bp_tq_name(bit));
+            snprintf(a, sizeof(a), "%zu", pv[i].ntracks);
+            snprintf(c, sizeof(c), "%.3f", pv[i].walked_m / 1000);
+            snprintf(e, sizeof(e), "%zu", pv[i].ncustodians);
+            f[0] = pv[i].id;
+            f[1] = pv[i].day == BP_DATE_NONE
+                       ? ""
+                       : bp_date_format_iso(pv[i].day, d);
+            f[2] = bp_patrol_kind_name(pv[i].kind);
+            f[3] = a;
+            f[4] = c;
+            f[5] = fl;
+            f[6] = pv[i].verified ? "1" : "0";
+            f[7] = pv[i].station_id;
+            f[8] = s_or(pv[i].leader);
+            f[9] = s_or(pv[i].officers);
+            f[10] = e;
+            f[11] = s_or(pv[i].note);
+            rc = csv_row(&w, f, 12);
+        }
+    } else if (what == 1) {
+        if (bp_store_inspection_list(r->st, bp__query(r, "marker"), 0, &iv,
+                                     &n, &err))
+            goto fail;
+        rc = rc || csv_row(&w, h_insp, 11);
+        for (i = 0; i < n && !rc; i++) {
+            const char *f[11];
+            if (r->who.role != BP_ROLE_ADMIN &&
+                one_policy(r, marker_commune(r, &pl, iv[i].marker), 0))
+                continue;
+            snprintf(a, sizeof(a), "%.7f", iv[i].lon);
+            snprintf(c, sizeof(c), "%.7f", iv[i].lat);
+            snprintf(e, sizeof(e), "%.0f", iv[i].distance_m);
+            f[0] = iv[i].id;
+            f[1] = iv[i].marker;
+            f[2] = iv[i].day == BP_DATE_NONE
+                       ? ""
+                       : bp_date_format_iso(iv[i].day, d);
+            f[3] = s_or(iv[i].inspectors);
+            f[4] = bp_condition_name(iv[i].condition);
+            f[5] = isfinite(iv[i].lon) ? a : "";
+            f[6] = isfinite(iv[i].lat) ? c : "";
+            f[7] = isfinite(iv[i].distance_m) ? e : "";
+            f[8] = iv[i].far ? "1" : "0";
+            f[9] = s_or(iv[i].note);
+            f[10] = s_or(iv[i].patrol_id);
+            rc = csv_row(&w, f, 11);
+        }
+    } else {
+        enum bp_incident_status s;
+        int sv = -1;
+        if (bp__query(r, "status") &&
+            !bp_incident_status_parse(bp__query(r, "status"), &s))
+            sv = (int)s;
+        if (bp_store_incident_list(r->st, sv, &xv, &n, &err))
+            goto fail;
+        rc = rc || csv_row(&w, h_inc, 13);
+        for (i = 0; i < n && !rc; i++) {
+            const char *f[13];
+            char sev[16];
+            if (one_policy(r, incident_commune(&pl, &xv[i]), 0))
+                continue;
+            snprintf(a, sizeof(a), "%.7f", xv[i].lon);
+            snprintf(c, sizeof(c), "%.7f", xv[i].lat);
+            snprintf(d, sizeof(d), "%.0f",
+                     isfinite(xv[i].offset_m) ? xv[i].offset_m : 0.0);
+            snprintf(e, sizeof(e), "%.3f",
+                     isfinite(xv[i].measure_m) ? xv[i].measure_m / 1000
+                                               : 0.0);
+            snprintf(sev, sizeof(sev), "%d", xv[i].severity);
+            f[0] = xv[i].id;
+            f[1] = bp_incident_kind_name(xv[i].kind);
+            f[2] = bp_time_format(xv[i].at_s * 1000, t);
+            f[3] = a;
+            f[4] = c;
+            f[5] = s_or(xv[i].marker);
+            f[6] = xv[i].marker[0] ? d : "";
+            f[7] = e;
+            f[8] = sev;
+            f[9] = bp_incident_status_name(xv[i].status);
+            f[10] = s_or(xv[i].reporter_custodian);
+            f[11] = s_or(xv[i].description);
+            f[12] = s_or(xv[i].resolution);
+            rc = csv_row(&w, f, 13);
+        }
+    }
+    if (rc) {
+        oom(r);
+        goto out;
+    }
+    bp__reply_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+    bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"", names[what]);
+    r->disposition = bp_buf_take(&disp, NULL);
+    goto out;
+fail:
+    bp__problem_err(r, &err);
+out:
+    bp_buf_release(&b);
+    bp_store_patrol_list_free(pv, what == 0 ? n : 0);
+    bp_store_inspection_list_free(iv, what == 1 ? n : 0);
+    bp_store_incident_list_free(xv, what == 2 ? n : 0);
     place_release(&pl);
 }

@@ -16,7 +16,6 @@
 #include "bienphong/alloc.h"
 #include "bienphong/date.h"
 #include "bienphong/exchange.h"
-#include "bienphong/text.h"
 #include "server/server_int.h"
 
 enum ftype {
@@ -144,11 +143,13 @@ static const struct field f_pledge[] = {
     {                                                                        \
         return bp_store_##R##_put(st, rec, err);                             \
     }                                                                        \
-    static int R##_list(struct bp_store *st, void **v, size_t *n,            \
+    static int R##_page(struct bp_store *st,                                 \
+                        const struct bp_list_query *lq, void **v,            \
+                        size_t *n, struct bp_list_page *pg,                  \
                         struct bp_error *err)                                \
     {                                                                        \
         struct bp_##R *a = NULL;                                             \
-        int rc = bp_store_##R##_list(st, &a, n, err);                        \
+        int rc = bp_store_##R##_page(st, lq, &a, n, pg, err);                \
         if (!rc)                                                             \
             *v = a;                                                          \
         return rc;                                                           \
@@ -177,7 +178,8 @@ struct kind {
     int admin_write; /* only admins change it */
     int (*get)(struct bp_store *, const char *, void *, struct bp_error *);
     int (*put)(struct bp_store *, void *, struct bp_error *);
-    int (*list)(struct bp_store *, void **, size_t *, struct bp_error *);
+    int (*page)(struct bp_store *, const struct bp_list_query *, void **,
+                size_t *, struct bp_list_page *, struct bp_error *);
     void (*list_free)(void *, size_t);
     int (*end)(struct bp_store *, const char *, int32_t, struct bp_error *);
     void (*release)(void *);
@@ -185,7 +187,7 @@ struct kind {
 
 #define KIND(R, plural, scoped, admin)                                       \
     {plural,     sizeof(struct bp_##R), f_##R,        scoped,                \
-     admin,      R##_get,               R##_put,      R##_list,              \
+     admin,      R##_get,               R##_put,      R##_page,              \
      R##_list_free, bp_store_##R##_end, R##_release}
 
 static const struct kind kinds[RK_N] = {
@@ -560,102 +562,6 @@ static int rec_commune(struct req *r, const struct kind *k, const void *rec,
     return rc;
 }
 
-/* Maps id -> commune for the lists (custodians, villages), sorted. */
-struct idmap {
-    const char *id;
-    const char *commune;
-};
-
-static int cmp_idmap(const void *a, const void *b)
-{
-    return strcmp(((const struct idmap *)a)->id,
-                  ((const struct idmap *)b)->id);
-}
-
-static const char *idmap_find(const struct idmap *m, size_t n, const char *id)
-{
-    struct idmap key = {id, NULL};
-    const struct idmap *hit = n ? bsearch(&key, m, n, sizeof(*m), cmp_idmap)
-                                : NULL;
-    return hit ? hit->commune : "";
-}
-
-/* Everything a list needs to place records in communes. */
-struct scope_ctx {
-    struct bp_village *vil;
-    size_t nvil;
-    struct bp_custodian *cus;
-    size_t ncus;
-    struct idmap *vmap, *cmap;
-};
-
-static void scope_release(struct scope_ctx *c)
-{
-    bp_store_village_list_free(c->vil, c->nvil);
-    bp_store_custodian_list_free(c->cus, c->ncus);
-    bp_free(c->vmap);
-    bp_free(c->cmap);
-    memset(c, 0, sizeof(*c));
-}
-
-static int scope_load(struct req *r, const struct kind *k,
-                      struct scope_ctx *c, struct bp_error *err)
-{
-    size_t i;
-    int rc;
-
-    memset(c, 0, sizeof(*c));
-    if (k != &kinds[RK_CUSTODIAN] && k != &kinds[RK_PLEDGE])
-        return 0;
-    rc = bp_store_village_list(r->st, &c->vil, &c->nvil, err);
-    if (rc)
-        return rc;
-    c->vmap = bp_calloc(c->nvil + 1, sizeof(*c->vmap));
-    if (!c->vmap)
-        return bp_error_set(err, BP_ENOMEM, "out of memory");
-    for (i = 0; i < c->nvil; i++) {
-        c->vmap[i].id = c->vil[i].id;
-        c->vmap[i].commune = c->vil[i].commune_id;
-    }
-    qsort(c->vmap, c->nvil, sizeof(*c->vmap), cmp_idmap);
-    if (k != &kinds[RK_PLEDGE])
-        return 0;
-    rc = bp_store_custodian_list(r->st, &c->cus, &c->ncus, err);
-    if (rc)
-        return rc;
-    c->cmap = bp_calloc(c->ncus + 1, sizeof(*c->cmap));
-    if (!c->cmap)
-        return bp_error_set(err, BP_ENOMEM, "out of memory");
-    for (i = 0; i < c->ncus; i++) {
-        c->cmap[i].id = c->cus[i].id;
-        c->cmap[i].commune = c->cus[i].commune_id[0]
-                                 ? c->cus[i].commune_id
-                                 : idmap_find(c->vmap, c->nvil,
-                                              c->cus[i].village_id);
-    }
-    qsort(c->cmap, c->ncus, sizeof(*c->cmap), cmp_idmap);
-    return 0;
-}
-
-static const char *list_commune(const struct kind *k, const void *rec,
-                                const struct scope_ctx *c)
-{
-    if (k == &kinds[RK_VILLAGE])
-        return ((const struct bp_village *)rec)->commune_id;
-    if (k == &kinds[RK_COMMUNE])
-        return ((const struct bp_commune *)rec)->id;
-    if (k == &kinds[RK_CUSTODIAN]) {
-        const struct bp_custodian *cu = rec;
-        return cu->commune_id[0] ? cu->commune_id
-                                 : idmap_find(c->vmap, c->nvil,
-                                              cu->village_id);
-    }
-    if (k == &kinds[RK_PLEDGE])
-        return idmap_find(c->cmap, c->ncus,
-                          ((const struct bp_pledge *)rec)->custodian_id);
-    return "";
-}
-
 /* ---- list ---- */
 
 static void bad_query(struct req *r, const char *name, const char *detail)
@@ -663,100 +569,6 @@ static void bad_query(struct req *r, const char *name, const char *detail)
     bp__problem(r, 400, "bad-query", "Tham số không hợp lệ",
                 "Bad query parameter", detail,
                 json_pack("[o]", bp__field_error(name, 0, detail)));
-}
-
-struct sorter {
-    const struct kind *k;
-    const struct field *f;
-    const char *base;
-    int desc;
-};
-static _Thread_local struct sorter sorter;
-
-static int cmp_field(const void *a, const void *b)
-{
-    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-    const char *pa = sorter.base + ia * sorter.k->size + sorter.f->off;
-    const char *pb = sorter.base + ib * sorter.k->size + sorter.f->off;
-    int c = 0;
-
-    switch (sorter.f->t) {
-    case F_TEXT: {
-        const char *x = *(char *const *)pa, *y = *(char *const *)pb;
-        c = strcmp(x ? x : "", y ? y : "");
-        break;
-    }
-    case F_ID:
-    case F_REF:
-    case F_KEY:
-        c = strcmp(pa, pb);
-        break;
-    case F_DATE: {
-        int32_t x = *(const int32_t *)pa, y = *(const int32_t *)pb;
-        c = (x > y) - (x < y);
-        break;
-    }
-    case F_NUM:
-    case F_NUMNAN: {
-        double x = *(const double *)pa, y = *(const double *)pb;
-        c = (x > y) - (x < y);
-        break;
-    }
-    case F_ANCHOR: {
-        double x = ((const struct bp_anchor *)pa)->measure_m;
-        double y = ((const struct bp_anchor *)pb)->measure_m;
-        c = (x > y) - (x < y);
-        break;
-    }
-    default: {
-        int x = *(const int *)pa, y = *(const int *)pb;
-        c = (x > y) - (x < y);
-    }
-    }
-    if (sorter.desc)
-        c = -c;
-    return c ? c : (ia > ib) - (ia < ib);
-}
-
-/* Whether any searchable field contains the folded query. */
-static int matches_q(const struct kind *k, const void *rec, const char *fq,
-                     int personal)
-{
-    const struct field *f;
-    char buf[512];
-
-    for (f = k->fields; f->name; f++) {
-        const char *s;
-        if (!(f->flags & FL_SEARCH) || f->t != F_TEXT)
-            continue;
-        if (!personal && (f->flags & FL_PERSONAL))
-            continue;
-        s = *(char *const *)((const char *)rec + f->off);
-        if (!s || strlen(s) >= sizeof(buf))
-            continue;
-        bp_text_fold_to(s, buf);
-        if (strstr(buf, fq))
-            return 1;
-    }
-    return 0;
-}
-
-static int active_on(const struct kind *k, const void *rec, int32_t day)
-{
-    const struct field *f;
-    int32_t ended = BP_DATE_NONE, start = BP_DATE_NONE;
-
-    for (f = k->fields; f->name; f++) {
-        if (f->t != F_DATE)
-            continue;
-        if (!strcmp(f->name, "ended_on"))
-            ended = *(const int32_t *)((const char *)rec + f->off);
-        else if (!strcmp(f->name, "signed_on"))
-            start = *(const int32_t *)((const char *)rec + f->off);
-    }
-    if (start != BP_DATE_NONE && start > day)
-        return 0;
-    return ended == BP_DATE_NONE || day < ended;
 }
 
 /* Resolve a ?commune= or ?station= given as id or code. */
@@ -781,57 +593,53 @@ static int resolve_ref(struct req *r, int commune, const char *s,
     return 0;
 }
 
-static const char *station_of(const struct kind *k, const void *rec)
+/*
+ * Which records of kind `k` a list may show `who`, as the policy says for
+ * a record of no commune: all of them (0), those of the user's communes
+ * (the policy's 404 for records outside them), or none (any other
+ * answer). The store applies it in the query.
+ */
+static void list_scope(const struct principal *who, const struct kind *k,
+                       struct bp_list_query *lq)
 {
-    if (k == &kinds[RK_COMMUNE])
-        return ((const struct bp_commune *)rec)->station_id;
-    if (k == &kinds[RK_PLEDGE])
-        return ((const struct bp_pledge *)rec)->station_id;
-    return NULL;
+    unsigned st = bp__policy_record(who, k->scoped, k->admin_write, NULL, 0);
+
+    if (!st)
+        return;
+    lq->scoped = 1;
+    if (st == 404) {
+        lq->communes = (const bp_uuid *)who->communes;
+        lq->ncommunes = who->ncommunes;
+    }
 }
 
 void h_rec_list(struct req *r)
 {
     const struct kind *k = &kinds[r->route->arg];
     struct bp_error err = {0};
-    struct scope_ctx sc = {0};
+    struct bp_list_query lq = BP_LIST_QUERY_INIT;
+    struct bp_list_page pg = {0, NULL};
     void *v = NULL;
-    size_t n = 0, i, nsel = 0, limit = 50, offset = 0;
-    size_t *sel = NULL;
+    size_t n = 0, i;
     const char *q_commune = bp__query(r, "commune");
     const char *q_station = bp__query(r, "station");
     const char *q_asof = bp__query(r, "as_of");
-    const char *q_q = bp__query(r, "q");
     const char *q_sort = bp__query(r, "sort");
     const char *q_limit = bp__query(r, "limit");
-    const char *q_cursor = bp__query(r, "cursor");
-    const char *q_kind = bp__query(r, "kind");
-    const char *q_cust = bp__query(r, "custodian");
     bp_uuid fcommune = "", fstation = "";
-    int32_t asof = 0;
-    char *fq = NULL;
     int personal = bp__policy_personal(&r->who);
-    json_t *items = NULL, *next;
+    json_t *items;
 
     if (q_limit) {
         char *end;
         long l = strtol(q_limit, &end, 10);
-        if (*end || l < 1 || l > 1000) {
+        if (*end || !*q_limit || l < 1 || l > BP_LIST_LIMIT_MAX) {
             bad_query(r, "limit", "expected a whole number 1..1000");
             return;
         }
-        limit = (size_t)l;
+        lq.limit = (size_t)l;
     }
-    if (q_cursor) {
-        char *end;
-        unsigned long long o = strtoull(q_cursor, &end, 10);
-        if (*end || !*q_cursor || o > 100000000ULL) {
-            bad_query(r, "cursor", "not a cursor from next_cursor");
-            return;
-        }
-        offset = (size_t)o;
-    }
-    if (q_asof && bp_date_parse(q_asof, &asof)) {
+    if (q_asof && bp_date_parse(q_asof, &lq.as_of)) {
         bad_query(r, "as_of", "expected a date (yyyy-mm-dd or dd/mm/yyyy)");
         return;
     }
@@ -848,82 +656,45 @@ void h_rec_list(struct req *r)
         const struct field *f;
         for (f = k->fields; f->name && strcmp(f->name, name); f++)
             ;
-        if (!f->name || (!personal && (f->flags & FL_PERSONAL))) {
+        /* Pledges also sort by their length, which is no stored field. */
+        if ((!f->name && !(k == &kinds[RK_PLEDGE] &&
+                           !strcmp(name, "length_m"))) ||
+            (!personal && (f->flags & FL_PERSONAL))) {
             bad_query(r, "sort", "not a field of this resource");
             return;
         }
-        sorter.f = f;
-        sorter.desc = q_sort[0] == '-';
     }
-    if (q_q) {
-        fq = bp_text_fold(q_q);
-        if (!fq)
-            goto oom;
-    }
-    if (k->list(r->st, &v, &n, &err) || scope_load(r, k, &sc, &err)) {
-        bp__problem_err(r, &err);
-        goto out;
-    }
-    sel = bp_calloc(n + 1, sizeof(*sel));
-    if (!sel)
-        goto oom;
-    for (i = 0; i < n; i++) {
-        const char *rec = (const char *)v + i * k->size;
-        const char *cm = list_commune(k, rec, &sc);
-        const char *stn = station_of(k, rec);
-        if (bp__policy_record(&r->who, k->scoped, k->admin_write, cm, 0))
-            continue;
-        if (q_commune && strcmp(cm, fcommune))
-            continue;
-        if (q_station && (!stn || strcmp(stn, fstation)))
-            continue;
-        if (q_asof && !active_on(k, rec, asof))
-            continue;
-        if (fq && !matches_q(k, rec, fq, personal))
-            continue;
-        if (q_cust && k == &kinds[RK_PLEDGE] &&
-            strcasecmp(((const struct bp_pledge *)(const void *)rec)
-                           ->custodian_id,
-                       q_cust))
-            continue;
-        if (q_kind && k == &kinds[RK_MARKER] &&
-            strcmp(bp_marker_kind_name(
-                       ((const struct bp_marker *)(const void *)rec)->kind),
-                   q_kind))
-            continue;
-        if (q_kind && k == &kinds[RK_CUSTODIAN] &&
-            strcmp(((const struct bp_custodian *)(const void *)rec)->kind ==
-                           BP_COLLECTIVE
-                       ? "collective"
-                       : "household",
-                   q_kind))
-            continue;
-        sel[nsel++] = i;
-    }
-    if (q_sort) {
-        sorter.k = k;
-        sorter.base = v;
-        qsort(sel, nsel, sizeof(*sel), cmp_field);
+    lq.sort = q_sort;
+    lq.cursor = bp__query(r, "cursor");
+    lq.q = bp__query(r, "q");
+    lq.q_personal = personal;
+    lq.commune = q_commune ? fcommune : NULL;
+    lq.station = q_station ? fstation : NULL;
+    lq.custodian = bp__query(r, "custodian");
+    lq.village = bp__query(r, "village");
+    lq.kind = bp__query(r, "kind");
+    lq.count = 1;
+    list_scope(&r->who, k, &lq);
+    if (k->page(r->st, &lq, &v, &n, &pg, &err)) {
+        if (err.code == BP_EINVAL && (!strcmp(err.field, "cursor") ||
+                                      !strcmp(err.field, "sort") ||
+                                      !strcmp(err.field, "limit")))
+            bad_query(r, err.field, err.message);
+        else
+            bp__problem_err(r, &err);
+        return;
     }
     items = json_array();
-    for (i = offset; i < nsel && i < offset + limit; i++)
+    for (i = 0; i < n; i++)
         json_array_append_new(
-            items, rec_json(k, (const char *)v + sel[i] * k->size, personal));
-    next = offset + limit < nsel ? json_sprintf("%zu", offset + limit)
-                                 : json_null();
+            items, rec_json(k, (const char *)v + i * k->size, personal));
     bp__reply_json(r, 200,
                    json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-                             next, "total", (json_int_t)nsel));
-    goto out;
-oom:
-    bp__problem(r, 500, "internal", "Lỗi máy chủ", "Server error",
-                "out of memory", NULL);
-out:
-    bp_free(sel);
-    bp_free(fq);
-    scope_release(&sc);
-    if (v)
-        k->list_free(v, n);
+                             pg.next_cursor ? json_string(pg.next_cursor)
+                                            : json_null(),
+                             "total", (json_int_t)pg.total));
+    bp_list_page_release(&pg);
+    k->list_free(v, n);
 }
 
 /* ---- get ---- */

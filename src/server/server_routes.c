@@ -10,7 +10,9 @@
 
 #include "bienphong/alloc.h"
 #include "bienphong/exchange.h"
+#include "bienphong/exchange_campaign.h"
 #include "server/server_int.h"
+#include "server/server_jobs.h"
 
 /* The five rows of a registry record kind. */
 #define RECORD_ROUTES(plural, K, readperm, what)                             \
@@ -42,7 +44,18 @@
     {"GET", "/api/v1/" plural ".csv", h_export_csv, readperm, X,             \
      "Export " plural " as CSV (UTF-8 with BOM)"},                           \
         {"POST", "/api/v1/" plural "/import", h_import_csv, PERM_ADMIN, X,   \
-         "Import " plural " from CSV, all or nothing"}
+         "Import " plural " from CSV, all or nothing (?async=1: as a job)"}
+
+/* CSV of a campaign record kind: read and import as the kind's other
+ * routes (admins; station and commune users import bamboo, lights and
+ * events of their communes). */
+#define CAMP_CSV_ROUTES(plural, X)                                           \
+    {"GET", "/api/v1/" plural ".csv", h_camp_export_csv, PERM_RECORDS, X,    \
+     "Export " plural " as CSV (UTF-8 with BOM; the import's columns)"},     \
+        {"POST", "/api/v1/" plural "/import", h_camp_import_csv,             \
+         PERM_RECORDS, X,                                                    \
+         "Import " plural " from CSV (text/csv, ?encoding=), all or "        \
+         "nothing, problems by row and field (?async=1: as a job)"}
 
 const struct route bp__routes[] = {
     {"GET", "/api/v1/health", h_health, PERM_PUBLIC, 0, "Is the server up"},
@@ -92,6 +105,9 @@ const struct route bp__routes[] = {
      "GeoJSON map layer: lights along the patrol road (working_now)"},
     {"GET", "/api/v1/layers/bamboo", h_camp_layer, PERM_VIEW, CK_BAMBOO,
      "GeoJSON map layer: bamboo belt plantings"},
+    {"GET", "/api/v1/layers/communes", h_layer_communes, PERM_VIEW, 0,
+     "GeoJSON map layer: each commune's stretch of the border (name, "
+     "code, station, from/to km)"},
     {"GET", "/api/v1/layers/{id}", h_layer, PERM_VIEW, 0,
      "GeoJSON map layer: border (km ticks), markers, pledges, gaps"},
     {"GET", "/api/v1/patrols", h_patrol_list, PERM_RECORDS, 0,
@@ -100,7 +116,21 @@ const struct route bp__routes[] = {
      "Create a patrol (date, station, kind, participants)"},
     {"POST", "/api/v1/patrols/import", h_patrol_import, PERM_RECORDS, 0,
      "Upload GPS tracks (GPX, GeoJSON, CSV; multipart/form-data, or a raw "
-     "body with ?filename=), all or nothing; per-file results"},
+     "body with ?filename=), all or nothing; per-file results (?async=1 or "
+     "Prefer: respond-async: 202 and a job to poll)"},
+    {"GET", "/api/v1/patrols.csv", h_patrol_export_csv, PERM_RECORDS, 0,
+     "Export the patrols you may see as CSV (UTF-8 with BOM) ?from=&to="},
+    {"GET", "/api/v1/inspections.csv", h_patrol_export_csv, PERM_RECORDS,
+     1, "Export the marker inspections you may see as CSV (UTF-8 with BOM)"},
+    {"GET", "/api/v1/incidents.csv", h_patrol_export_csv, PERM_RECORDS, 2,
+     "Export the incidents you may see as CSV (UTF-8 with BOM)"},
+    {"GET", "/api/v1/jobs", h_job_list, PERM_VIEW, 0,
+     "Your jobs (long uploads run asynchronously), newest first; admins: "
+     "?all=1 for everyone's"},
+    {"GET", "/api/v1/jobs/{id}", h_job_get, PERM_VIEW, 0,
+     "A job: state (queued, running, done, failed, cancelled), progress "
+     "(files, rows, bytes done of total) and, when finished, the status and "
+     "document the upload would have answered"},
     {"GET", "/api/v1/patrols/{id}", h_patrol_get, PERM_RECORDS, 0,
      "One patrol with its tracks, walked stretches and flags"},
     {"POST", "/api/v1/patrols/{id}/approve", h_patrol_approve, PERM_RECORDS,
@@ -159,6 +189,14 @@ const struct route bp__routes[] = {
      "Suggested custodians for the next commendations ?as_of=&min_years="
      "&min_km=&min_event_years="},
     CAMP_ROUTES("awards", CK_AWARD, "commendations"),
+    CAMP_CSV_ROUTES("donors", BP_CX_DONORS),
+    CAMP_CSV_ROUTES("donations", BP_CX_DONATIONS),
+    CAMP_CSV_ROUTES("expenses", BP_CX_EXPENSES),
+    CAMP_CSV_ROUTES("roads", BP_CX_ROADS),
+    CAMP_CSV_ROUTES("bamboo", BP_CX_BAMBOO),
+    CAMP_CSV_ROUTES("lights", BP_CX_LIGHTS),
+    CAMP_CSV_ROUTES("events", BP_CX_EVENTS),
+    CAMP_CSV_ROUTES("awards", BP_CX_AWARDS),
     {"GET", "/api/v1/ledger", h_ledger, PERM_VIEW, 0,
      "The campaign's ledger ?campaign=; ?public=1: the public view "
      "(anonymous donors unnamed), the only view for viewers"},
@@ -301,6 +339,14 @@ void h_openapi(struct req *r)
         }
         if (strstr(rt->pattern, "{id}"))
             json_object_set_new(responses, "404", problem_ref("Not found"));
+        if (rt->fn == h_patrol_import || rt->fn == h_import_csv ||
+            rt->fn == h_camp_import_csv)
+            json_object_set_new(
+                responses, "202",
+                json_pack("{s:s}", "description",
+                          "Accepted (?async=1 or Prefer: respond-async): "
+                          "the job's address is in Location; poll GET "
+                          "/api/v1/jobs/{id}"));
         op = json_pack("{s:s,s:s,s:s,s:o,s:o}", "summary", rt->summary,
                        "description", perm_text(rt->perm), "operationId",
                        "", "parameters", params, "responses", responses);

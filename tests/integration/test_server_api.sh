@@ -153,6 +153,89 @@ expect_eq "bad limit" "$STATUS" 400
 req "$J" GET "/api/v1/custodians?sort=nonsense"
 expect_eq "bad sort" "$STATUS" 400
 
+# Lists page in SQL with keyset cursors (issue 6). Walk the custodians in
+# their own order (by folded name), 100 a page, adding two between the
+# second and third page: "Aaaa" sorts before the walk's place and is not
+# seen, "Ỳ Zzzz" after it and is seen once; every record there before is
+# seen once, in the order of a one-page read.
+req "$J" GET "/api/v1/custodians?limit=1000"
+jqb '.items[].id' >"$TMP/own_order"
+expect_eq "one page of every custodian" "$(wc -l <"$TMP/own_order")" "$total"
+expect_eq "last page has no cursor" "$(jqb .next_cursor)" null
+cursor=
+pages=0
+: >"$TMP/walked"
+while :; do
+    req "$J" GET "/api/v1/custodians?limit=100${cursor:+&cursor=$cursor}"
+    [ "$STATUS" = 200 ] || { fail "page $pages: $STATUS $BODY"; break; }
+    expect_eq "page $pages total" "$(jqb .total)" "$((total + (pages > 1 ? 2 : 0)))"
+    jqb '.items[].id' >>"$TMP/walked"
+    cursor=$(jqb .next_cursor)
+    pages=$((pages + 1))
+    if [ "$pages" = 2 ]; then
+        req "$J" POST /api/v1/custodians "{\"kind\":\"household\",\"name\":\"Aaaa Trước\",\"commune_id\":\"$commune\"}"
+        expect_eq "add a custodian between pages" "$STATUS" 201
+        early=$(jqb .id)
+        req "$J" POST /api/v1/custodians "{\"kind\":\"household\",\"name\":\"Ỳ Zzzz Sau\",\"commune_id\":\"$commune\"}"
+        expect_eq "add another" "$STATUS" 201
+        late=$(jqb .id)
+    fi
+    [ "$cursor" = null ] && break
+    [ "$pages" -gt 50 ] && { fail "pages never end"; break; }
+done
+expect_eq "added before the cursor: not seen" "$(grep -c "$early" "$TMP/walked")" 0
+expect_eq "added after the cursor: seen once" "$(grep -c "$late" "$TMP/walked")" 1
+expect_eq "every record once, in order" \
+    "$(grep -v "$late" "$TMP/walked" | md5sum)" "$(md5sum <"$TMP/own_order")"
+# The same walk sorted by a key, descending, with a filter.
+want=$(sqlite3 "$DB" "SELECT id FROM pledge WHERE signed_on <= 19785 AND (ended_on IS NULL OR ended_on > 19785) ORDER BY signed_on DESC, rid DESC" | md5sum)
+cursor=
+: >"$TMP/walked"
+for i in $(seq 1 100); do
+    req "$J" GET "/api/v1/pledges?as_of=2024-03-03&sort=-signed_on&limit=77${cursor:+&cursor=$cursor}"
+    jqb '.items[].id' >>"$TMP/walked"
+    cursor=$(jqb .next_cursor)
+    [ "$cursor" = null ] && break
+done
+expect_eq "sorted, filtered pages" "$(md5sum <"$TMP/walked")" "$want"
+# A cursor is good for its own list and order only, and cannot be made up.
+req "$J" GET "/api/v1/custodians?limit=5"
+cust_cursor=$(jqb .next_cursor)
+for bad in "garbage" "12" "$cust_cursor&sort=-name" "${cust_cursor%???}"; do
+    req "$J" GET "/api/v1/custodians?limit=5&cursor=$bad"
+    expect_eq "bad cursor '$bad'" "$STATUS" 400
+    expect_contains "bad cursor type" "$(cat "$TMP/headers")" \
+        "Content-Type: application/problem+json"
+    expect_eq "bad cursor names the field" "$(jqb '.errors[0].field')" cursor
+done
+req "$J" GET "/api/v1/pledges?limit=5&cursor=$cust_cursor"
+expect_eq "another list's cursor" "$STATUS" 400
+expect_eq "another list's cursor: field" "$(jqb '.errors[0].field')" cursor
+req "$J" GET "/api/v1/custodians?limit=1001"
+expect_eq "limit above 1000" "$STATUS" 400
+expect_eq "limit names the field" "$(jqb '.errors[0].field')" limit
+req "$J" GET "/api/v1/custodians"
+expect_eq "default limit" "$(jqb '.items | length')" 50
+req "$J" GET "/api/v1/custodians?sort=-name&limit=1000"
+expect_eq "descending by name" "$(jqb '[.items[].name] == ([.items[].name] | sort | reverse)')" true
+req "$J" GET "/api/v1/pledges?sort=length_m&limit=1000"
+expect_eq "pledges by length" "$(jqb '[.items[].length_m] == ([.items[].length_m] | sort)')" true
+req "$J" GET "/api/v1/custodians?kind=collective&limit=1000"
+expect_eq "kind filter" "$(jqb .total)" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM custodian WHERE kind = 'collective'")"
+expect_eq "kind filter items" "$(jqb '[.items[].kind] | unique | join(",")')" collective
+vil=$(sqlite3 "$DB" "SELECT v.id FROM village v JOIN custodian c ON c.village = v.rid GROUP BY v.rid ORDER BY count(*) DESC LIMIT 1")
+req "$J" GET "/api/v1/custodians?village=$vil&limit=1000"
+expect_eq "village filter" "$(jqb .total)" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM custodian WHERE village = (SELECT rid FROM village WHERE id = '$vil')")"
+req "$J" GET "/api/v1/custodians?station=BN&limit=1000"
+expect_eq "station filter" "$(jqb .total)" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM custodian c WHERE coalesce(c.commune, (SELECT commune FROM village WHERE rid = c.village)) IN (SELECT rid FROM commune WHERE station = (SELECT rid FROM station WHERE code = 'BN'))")"
+req "$J" GET "/api/v1/custodians?q=$(jq -rn --arg s "'; DROP TABLE custodian; --" '$s|@uri')"
+expect_eq "SQL-looking search" "$STATUS" 200
+expect_eq "SQL-looking search finds nothing" "$(jqb .total)" 0
+expect_eq "custodians still there" "$(sqlite3 "$DB" "SELECT count(*) > 900 FROM custodian")" 1
+
 # ---- figures, cache invalidated by a write ----
 req "$J" GET "/api/v1/coverage?as_of=2024-03-03"
 expect_eq "coverage" "$STATUS" 200

@@ -109,6 +109,43 @@ expect_eq "station user's pledges" "$(jqb .total)" \
     "$(q "SELECT count(*) FROM pledge p JOIN custodian c ON c.rid = p.custodian JOIN commune m ON m.rid = c.commune JOIN station s ON s.rid = m.station WHERE s.code = 'BN'")"
 BEARER=${TOKEN[station]} req - GET "/api/v1/custodians?commune=06025"
 expect_eq "station user filtering another commune" "$(jqb .total)" 0
+# The scope is in the list's query (issue 6): guessing another commune's
+# ids or names in the filters finds nothing; the pages of a scoped list
+# hold exactly its records, each once.
+nameB=$(q "SELECT name FROM custodian WHERE id = '$cuB'")
+for role in station commune; do
+    for p in "pledges?custodian=$cuB" "custodians?village=$vB" \
+        "villages?commune=$cB" "pledges?commune=$cB" \
+        "custodians?q=$(jq -rn --arg s "$nameB" '$s|@uri')&commune=$cB" \
+        "custodians?station=PM"; do
+        BEARER=${TOKEN[$role]} req - GET "/api/v1/$p"
+        expect_eq "$role lists /$p" "$STATUS" 200
+        expect_eq "$role finds nothing of B in /$p" "$(jqb .total)" 0
+    done
+    BEARER=${TOKEN[$role]} req - GET "/api/v1/custodians?q=$(jq -rn --arg s "$nameB" '$s|@uri')&limit=1000"
+    expect_eq "$role search does not reach B's custodian" \
+        "$(jqb "[.items[].id] | index(\"$cuB\")")" null
+done
+BEARER=${TOKEN[admin]} req - GET "/api/v1/pledges?custodian=$cuB"
+[ "$(jqb .total)" -gt 0 ] && ok || fail "admin sees B's pledges by custodian"
+BEARER=${TOKEN[commune]} req - GET "/api/v1/pledges?custodian=$cuA"
+expect_eq "commune user's own custodian's pledges" "$(jqb .total)" \
+    "$(q "SELECT count(*) FROM pledge WHERE custodian = (SELECT rid FROM custodian WHERE id = '$cuA')")"
+want=$(q "SELECT c.id FROM custodian c JOIN commune m ON m.rid = coalesce(c.commune, (SELECT commune FROM village WHERE rid = c.village)) JOIN station s ON s.rid = m.station WHERE s.code = 'BN' ORDER BY c.name_fold, c.name, c.rid" | md5sum)
+cursor=
+: >"$TMP/walked"
+for i in $(seq 1 100); do
+    BEARER=${TOKEN[station]} req - GET "/api/v1/custodians?limit=7${cursor:+&cursor=$cursor}"
+    jqb '.items[].id' >>"$TMP/walked"
+    cursor=$(jqb .next_cursor)
+    [ "$cursor" = null ] && break
+done
+expect_eq "station user's pages: its custodians once each, in order" \
+    "$(md5sum <"$TMP/walked")" "$want"
+# Reference lists read the same for every role, without personal fields.
+BEARER=${TOKEN[viewer]} req - GET "/api/v1/communes?station=BN&limit=1000"
+expect_eq "viewer lists communes of a station" "$(jqb .total)" \
+    "$(q "SELECT count(*) FROM commune WHERE station = (SELECT rid FROM station WHERE code = 'BN')")"
 # Viewers: no person anywhere they can reach.
 BEARER=${TOKEN[viewer]} req - GET "/api/v1/layers/pledges"
 expect_eq "viewer map has no names" \
