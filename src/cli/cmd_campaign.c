@@ -6,8 +6,8 @@
  * (every bad row listed with file, row and field); lists export CSV with
  * a UTF-8 BOM with --csv FILE.
  */
+#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +15,12 @@
 #include <jansson.h>
 
 #include "bienphong/alloc.h"
+#include "bienphong/buf.h"
 #include "bienphong/campaign.h"
 #include "bienphong/csv.h"
 #include "bienphong/date.h"
 #include "bienphong/exchange.h"
+#include "bienphong/exchange_campaign.h"
 #include "bienphong/patrol.h"
 #include "bienphong/text.h"
 #include "cli/cli.h"
@@ -179,27 +181,17 @@ static int write_file(struct cli *cli, const char *path, struct bp_buf *b)
     return 0;
 }
 
-/* Start a CSV export into `b`: a byte-order mark, then the header row:
- * the `n` names `head`, or when `head` is NULL the first name of each of
- * the `n` import columns `cols`. */
+/* Start a CSV export into `b`: a byte-order mark, then the header row of
+ * the `n` names `head`. */
 static int csv_begin(struct bp_csv_writer *w, struct bp_buf *b,
-                     const char *const *head,
-                     const char *const *const *cols, size_t n)
+                     const char *const *head, size_t n)
 {
-    size_t k;
     int rc;
 
     bp_csv_writer_init(w, b, ',');
     rc = bp_csv_write_bom(w);
-    if (head) {
-        if (!rc)
-            rc = bp_csv_write_row(w, head, n);
-        return rc;
-    }
-    for (k = 0; k < n && !rc; k++)
-        rc = bp_csv_write_field(w, cols[k][0]);
     if (!rc)
-        rc = bp_csv_write_eol(w);
+        rc = bp_csv_write_row(w, head, n);
     return rc;
 }
 
@@ -214,355 +206,65 @@ static int csv_end(struct cli *cli, int rc, const char *path,
     return rc;
 }
 
-/* ---- CSV import engine: all rows or none ---- */
+/* ---- CSV import: the library's, all rows or none ---- */
 
-struct imp {
-    struct cli *cli;
-    struct bp_store *st;
-    struct bp_csv *csv;
-    struct bp_error *probs;
-    size_t nprobs;
-    long total;
-    long written;
-};
-
-static void problem(struct imp *im, int code, const char *field,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void problem(struct imp *im, int code, const char *field,
-                    const char *fmt, ...)
-{
-    struct bp_error *nv;
-    va_list ap;
-
-    im->total++;
-    if (im->nprobs >= 1000)
-        return;
-    nv = bp_reallocarray(im->probs, im->nprobs + 1, sizeof(*nv));
-    if (!nv)
-        return;
-    im->probs = nv;
-    memset(&nv[im->nprobs], 0, sizeof(*nv));
-    va_start(ap, fmt);
-    bp_error_vset_at(&nv[im->nprobs], code, bp_csv_name(im->csv),
-                     bp_csv_row(im->csv), field, fmt, ap);
-    va_end(ap);
-    im->nprobs++;
-}
-
-/* A put failed: keep its message with the row. */
-static void put_problem(struct imp *im, const struct bp_error *e)
-{
-    problem(im, e->code, e->field[0] ? e->field : NULL, "%s", e->message);
-}
-
-/* Column lookup: aliases are Vietnamese then English. */
-#define COLS(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-static const char *fld(struct imp *im, int col)
-{
-    const char *s = col >= 0 ? bp_csv_field(im->csv, (size_t)col) : "";
-    return s;
-}
-
-static char *dup_or_null(const char *s)
-{
-    return s && *s ? bp_strdup(s) : NULL;
-}
-
-static int f_money(struct imp *im, int col, const char *field, int64_t *out)
-{
-    const char *s = fld(im, col);
-    int rc;
-
-    *out = 0;
-    if (!*s)
-        return 0;
-    rc = bp_money_parse(s, out);
-    if (rc)
-        problem(im, rc, field, "'%s' is %s", s,
-                rc == BP_ERANGE      ? "negative"
-                : rc == BP_EOVERFLOW ? "beyond int64_t đồng"
-                                     : "not a whole number of đồng");
-    return rc;
-}
-
-static int f_date(struct imp *im, int col, const char *field, int need,
-                  int32_t *out)
-{
-    const char *s = fld(im, col);
-
-    *out = BP_DATE_NONE;
-    if (!*s) {
-        if (need)
-            problem(im, BP_EINVAL, field, "a date is needed");
-        return need ? BP_EINVAL : 0;
-    }
-    if (bp_date_parse(s, out)) {
-        problem(im, BP_EPARSE, field, "'%s' is not a date", s);
-        return BP_EPARSE;
-    }
-    return 0;
-}
-
-static int f_long(struct imp *im, int col, const char *field, long *out)
-{
-    const char *s = fld(im, col);
-    double d = 0;
-
-    *out = 0;
-    if (!*s)
-        return 0;
-    if (bp_parse_decimal(s, &d) || d != floor(d) || fabs(d) > 1e15) {
-        problem(im, BP_EPARSE, field, "'%s' is not a whole number", s);
-        return BP_EPARSE;
-    }
-    *out = (long)d;
-    return 0;
-}
-
-static int f_real(struct imp *im, int col, const char *field, double *out)
-{
-    const char *s = fld(im, col);
-
-    *out = 0;
-    if (!*s)
-        return 0;
-    if (bp_parse_decimal(s, out)) {
-        problem(im, BP_EPARSE, field, "'%s' is not a number", s);
-        return BP_EPARSE;
-    }
-    return 0;
-}
-
-static int f_id(struct imp *im, int col, char *out)
-{
-    const char *s = fld(im, col);
-
-    out[0] = 0;
-    if (!*s)
-        return 0;
-    if (!bp_uuid_valid(s)) {
-        problem(im, BP_EINVAL, "id", "'%s' is not a UUID", s);
-        return BP_EINVAL;
-    }
-    snprintf(out, sizeof(bp_uuid), "%s", s);
-    return 0;
-}
-
-static int f_ref(struct imp *im, int col, const char *field,
-                 int (*find)(struct bp_store *, const char *, void *,
-                             struct bp_error *),
-                 void *rec, int need)
-{
-    const char *s = fld(im, col);
-    struct bp_error e = {0};
-
-    if (!*s && !need)
-        return 1; /* nothing referred to */
-    if (find(im->st, s, rec, &e)) {
-        problem(im, e.code, field, "%s", e.message);
-        return e.code;
-    }
-    return 0;
-}
-
-static int find_campaign(struct bp_store *st, const char *r, void *rec,
-                         struct bp_error *e)
-{
-    return bp_store_campaign_find(st, r, rec, e);
-}
-static int find_donor(struct bp_store *st, const char *r, void *rec,
-                      struct bp_error *e)
-{
-    return bp_store_donor_find(st, r, rec, e);
-}
-static int find_road(struct bp_store *st, const char *r, void *rec,
-                     struct bp_error *e)
-{
-    return bp_store_road_find(st, r, rec, e);
-}
-
-static int f_campaign(struct imp *im, int col, bp_uuid out)
-{
-    struct bp_campaign c = {0};
-    int rc = f_ref(im, col, "campaign", find_campaign, &c, 1);
-
-    if (!rc)
-        memcpy(out, c.id, sizeof(bp_uuid));
-    bp_campaign_release(&c);
-    return rc;
-}
-
-static int f_road(struct imp *im, int col, bp_uuid out)
-{
-    struct bp_road r = {0};
-    int rc = f_ref(im, col, "road", find_road, &r, 0);
-
-    out[0] = 0;
-    if (!rc)
-        memcpy(out, r.id, sizeof(bp_uuid));
-    bp_road_release(&r);
-    return rc > 0 ? 0 : rc;
-}
-
-static int f_commune(struct imp *im, int col, bp_uuid out, int need)
-{
-    const char *s = fld(im, col);
-    struct bp_commune c = {0}, *v = NULL;
-    struct bp_error e = {0};
-    size_t n = 0, i, hit = 0;
-    char *f, *g;
-
-    out[0] = 0;
-    if (!*s || !strcmp(s, "—")) { /* "—": none, as the exports write it */
-        if (need)
-            problem(im, BP_EINVAL, "commune", "a commune is needed");
-        return need ? BP_EINVAL : 0;
-    }
-    if (!bp_store_commune_get(im->st, s, &c, &e)) {
-        memcpy(out, c.id, sizeof(bp_uuid));
-        bp_commune_release(&c);
-        return 0;
-    }
-    if (!bp_store_commune_list(im->st, &v, &n, &e)) {
-        f = bp_text_fold(s);
-        for (i = 0; f && i < n; i++) {
-            g = bp_text_fold(v[i].name);
-            if (g && name_match(f, g)) {
-                hit++;
-                memcpy(out, v[i].id, sizeof(bp_uuid));
-            }
-            bp_free(g);
-        }
-        bp_free(f);
-        bp_store_commune_list_free(v, n);
-    }
-    if (hit == 1)
-        return 0;
-    out[0] = 0;
-    problem(im, BP_ENOTFOUND, "commune", "no commune '%s'%s", s,
-            hit > 1 ? " (several have that name; use the code)" : "");
-    return BP_ENOTFOUND;
-}
-
-/* One end of a stretch, as `add` takes it: a marker with an offset in
- * column `cm` ("1120+350"), else a km in column `ckm` ("80,350"); one of
- * the two is needed. */
-static int f_anchor(struct imp *im, int cm, int ckm, const char *fm,
-                    const char *fkm, struct bp_anchor *a)
-{
-    const char *m = fld(im, cm), *k = fld(im, ckm);
-
-    memset(a, 0, sizeof(*a));
-    if (*m) {
-        if (!bp_anchor_parse(m, a))
-            return 0;
-        problem(im, BP_EPARSE, fm,
-                "'%s' is not a marker with an offset (e.g. 1120+350)", m);
-        return BP_EPARSE;
-    }
-    if (*k) {
-        if (!bp_anchor_parse_km(k, a))
-            return 0;
-        problem(im, BP_EPARSE, fkm, "'%s' is not a km (e.g. 80,350)", k);
-        return BP_EPARSE;
-    }
-    problem(im, BP_EINVAL, fm, "a marker ('%s') or a km ('%s') is needed",
-            fm, fkm);
-    return BP_EINVAL;
-}
-
-/* A finite number (as opt_number() takes it); `*out` unchanged when the
- * field is empty. */
-static int f_number(struct imp *im, int col, const char *field, double *out)
-{
-    const char *s = fld(im, col);
-    double d = 0;
-
-    if (!*s)
-        return 0;
-    if (bp_parse_decimal(s, &d) || !isfinite(d)) {
-        problem(im, BP_EPARSE, field, "'%s' is not a number", s);
-        return BP_EPARSE;
-    }
-    *out = d;
-    return 0;
-}
-
-typedef int (*row_fn)(struct imp *im, const int *cols);
-
+/* `KIND import FILE.csv [--encoding E]`: read the file and import it with
+ * bp_campaign_csv_import(); every problem is printed and nothing written
+ * when a row is bad. */
 static int run_import(struct cli *cli, int argc, char **argv,
-                      const char *const *const *colnames, size_t ncols,
-                      size_t required, row_fn row)
+                      enum bp_camp_csv_kind kind)
 {
     const char *pos[1] = {NULL}, *enc = NULL;
     const struct reg_opt opts[] = {{"--encoding", &enc, NULL},
                                    {NULL, NULL, NULL}};
-    struct bp_csv_opts co = {0};
+    struct bp_camp_import_opts io = {0};
+    struct bp_import_result res = {0};
+    struct bp_buf data = BP_BUF_INIT;
     struct bp_error err = {0};
-    struct imp im = {0};
-    int cols[32], rc, open = 0;
+    struct bp_store *st = NULL;
     char msg[1200];
     size_t i;
+    int rc;
 
     rc = reg_parse(cli, argc, argv, opts, pos, 1,
                    "cách dùng: ... import TỆP.csv [--encoding E]",
                    "usage: ... import FILE.csv [--encoding E]");
     if (rc)
         return rc;
-    if (cli_store(cli, &im.st))
+    if (cli_store(cli, &st))
         return 1;
-    im.cli = cli;
-    if (enc && bp_csv_parse_encoding(enc, &co.encoding))
+    if (enc && bp_csv_parse_encoding(enc, &io.encoding))
         return cli_usage(cli, "bảng mã không hợp lệ", "unknown encoding");
-    if (bp_csv_open(pos[0], &co, &im.csv, &err))
-        return cli_fail(cli, &err);
-    for (i = 0; i < ncols; i++) {
-        cols[i] = bp_csv_col(im.csv, colnames[i]);
-        if (i < required && cols[i] < 0)
-            problem(&im, BP_EPARSE, colnames[i][0],
-                    "the header has no column '%s' (or '%s')",
-                    colnames[i][0], colnames[i][1]);
-    }
-    if (!im.total) {
-        rc = bp_store_begin(im.st, &err);
-        if (rc) {
-            bp_csv_close(im.csv);
-            return cli_fail(cli, &err);
-        }
-        open = 1;
-        while ((rc = bp_csv_next(im.csv, &err)) > 0)
-            if (!row(&im, cols))
-                im.written++;
-        if (rc < 0)
-            problem(&im, rc, err.field[0] ? err.field : NULL, "%s",
-                    err.message);
-    }
-    if (im.total) {
-        if (open)
-            bp_store_rollback(im.st);
-        for (i = 0; i < im.nprobs; i++)
+    errno = 0;
+    rc = bp_buf_read_file(&data, pos[0]);
+    if (rc == BP_EIO)
+        bp_error_set_at(&err, rc, pos[0], 0, NULL, "cannot read: %s",
+                        errno ? strerror(errno) : "read error");
+    else if (rc)
+        bp_error_set_at(&err, rc, pos[0], 0, NULL, NULL);
+    if (!rc)
+        rc = bp_campaign_csv_import(st, kind, data.data, data.len, pos[0],
+                                    &io, &res, &err);
+    if (rc && !res.nproblems) {
+        rc = cli_fail(cli, &err);
+    } else if (rc) {
+        for (i = 0; i < res.nproblems; i++)
             fprintf(stderr, "%s: %s: %s\n", cli->prog,
                     L(cli, "lỗi", "error"),
-                    bp_error_format(&im.probs[i], msg, sizeof(msg)));
-        fprintf(stderr, "%s: %ld %s\n", cli->prog, im.total,
+                    bp_error_format(&res.problems[i], msg, sizeof(msg)));
+        fprintf(stderr, "%s: %ld %s\n", cli->prog, res.problems_total,
                 L(cli, "lỗi; không ghi gì vào cơ sở dữ liệu",
                   "problems; nothing was written"));
         rc = 1;
-    } else if (bp_store_commit(im.st, &err)) {
-        rc = cli_fail(cli, &err);
+    } else if (cli->json) {
+        reg_json_print(json_pack("{s:I}", "records", (json_int_t)res.records));
     } else {
-        if (cli->json)
-            reg_json_print(json_pack("{s:I}", "records",
-                                     (json_int_t)im.written));
-        else
-            printf("%s %ld %s %s %s\n", L(cli, "Đã nhập", "Imported"),
-                   im.written, L(cli, "bản ghi", "records"),
-                   L(cli, "từ", "from"), pos[0]);
-        rc = 0;
+        printf("%s %ld %s %s %s\n", L(cli, "Đã nhập", "Imported"),
+               res.records, L(cli, "bản ghi", "records"),
+               L(cli, "từ", "from"), pos[0]);
     }
-    bp_free(im.probs);
-    bp_csv_close(im.csv);
+    bp_import_result_release(&res);
+    bp_buf_release(&data);
     return rc;
 }
 
@@ -962,7 +664,7 @@ static int donor_csv(struct cli *cli, const char *path,
     size_t i;
     int rc = 0;
 
-    rc = csv_begin(&w, &b, head, NULL, 6);
+    rc = csv_begin(&w, &b, head, 6);
     for (i = 0; i < n && !rc; i++) {
         const char *f[6] = {v[i].id, bp_donor_kind_name(v[i].kind),
                             v[i].name, v[i].anonymous ? "1" : "0",
@@ -1015,51 +717,9 @@ static int donor_list(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-static const char *const *const donor_cols[] = {
-    COLS("ten", "name", "ten nha tai tro"), COLS("loai", "kind"),
-    COLS("ma", "id"), COLS("an_danh", "anonymous"),
-    COLS("lien_he", "contact"), COLS("ghi_chu", "note")};
-
-static int yes(const char *s)
-{
-    char *f = bp_text_fold(s);
-    int y = f && (!strcmp(f, "1") || !strcmp(f, "co") || !strcmp(f, "x") ||
-                  !strcmp(f, "yes") || !strcmp(f, "true"));
-
-    bp_free(f);
-    return y;
-}
-
-static int donor_row(struct imp *im, const int *c)
-{
-    struct bp_donor d = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    int rc;
-
-    if (!*fld(im, c[0]))
-        problem(im, BP_EINVAL, "ten", "a donor needs a name");
-    if (bp_donor_kind_parse(fld(im, c[1]), &d.kind))
-        problem(im, BP_EINVAL, "loai",
-                "'%s' is not a donor kind (organisation, enterprise, unit, "
-                "individual; cơ quan, doanh nghiệp, đơn vị, cá nhân)",
-                fld(im, c[1]));
-    f_id(im, c[2], d.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    d.name = (char *)fld(im, c[0]);
-    d.anonymous = yes(fld(im, c[3]));
-    d.contact = (char *)fld(im, c[4]);
-    d.note = (char *)fld(im, c[5]);
-    rc = bp_store_donor_put(im->st, &d, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int donor_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, donor_cols, 6, 2, donor_row);
+    return run_import(cli, argc, argv, BP_CX_DONORS);
 }
 
 static const struct cli_cmd donor_cmds[] = {
@@ -1222,22 +882,11 @@ static const char *road_name_of(const struct bp_road *v, size_t n,
     return "";
 }
 
-static const char *const *const donation_cols[] = {
-    COLS("nha_tai_tro", "donor"),
-    COLS("ngay", "date"),
-    COLS("chien_dich", "campaign"),
-    COLS("trang_thai", "status"),
-    COLS("hinh_thuc", "form"),
-    COLS("so_tien", "amount_vnd", "gia_tri"),
-    COLS("hien_vat", "item"),
-    COLS("so_luong", "quantity"),
-    COLS("don_vi_tinh", "unit"),
-    COLS("ngay_cong", "labour_days"),
-    COLS("so_phieu", "receipt_no", "so_chung_tu"),
-    COLS("thuc_hien_cam_ket", "fulfils"),
-    COLS("cong_trinh", "road"),
-    COLS("ghi_chu", "note"),
-    COLS("ma", "id")};
+/* The export's header: the first name of each column `import` reads. */
+static const char *const donation_head[] = {
+    "nha_tai_tro", "ngay", "chien_dich", "trang_thai", "hinh_thuc", "so_tien",
+    "hien_vat", "so_luong", "don_vi_tinh", "ngay_cong", "so_phieu",
+    "thuc_hien_cam_ket", "cong_trinh", "ghi_chu", "ma"};
 
 static int donation_csv(struct cli *cli, const char *path,
                         const struct world *w)
@@ -1248,7 +897,7 @@ static int donation_csv(struct cli *cli, const char *path,
     size_t i;
     int rc;
 
-    rc = csv_begin(&wr, &b, NULL, donation_cols, 15);
+    rc = csv_begin(&wr, &b, donation_head, 15);
     for (i = 0; i < w->ndons && !rc; i++) {
         const struct bp_donation *d = &w->dons[i];
         const char *fulfil = "";
@@ -1359,54 +1008,9 @@ static int donation_list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static int donation_row(struct imp *im, const int *c)
-{
-    struct bp_donation d = {0};
-    struct bp_donor dn = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    const char *s;
-    int rc;
-
-    if (!f_ref(im, c[0], "nha_tai_tro", find_donor, &dn, 1))
-        memcpy(d.donor_id, dn.id, sizeof(bp_uuid));
-    bp_donor_release(&dn);
-    f_date(im, c[1], "ngay", 1, &d.on);
-    f_campaign(im, c[2], d.campaign_id);
-    s = fld(im, c[3]);
-    if (*s && bp_donation_status_parse(s, &d.status))
-        problem(im, BP_EINVAL, "trang_thai",
-                "'%s' is neither 'cam kết' (promised) nor 'đã nhận' "
-                "(received)",
-                s);
-    s = fld(im, c[4]);
-    if (*s && bp_donation_form_parse(s, &d.form))
-        problem(im, BP_EINVAL, "hinh_thuc",
-                "'%s' is not 'tiền mặt', 'hiện vật' or 'ngày công'", s);
-    f_money(im, c[5], "so_tien", &d.amount_vnd);
-    f_real(im, c[7], "so_luong", &d.quantity);
-    f_real(im, c[9], "ngay_cong", &d.labour_days);
-    f_road(im, c[12], d.road_id);
-    f_id(im, c[14], d.id);
-    if (*fld(im, c[11]) && promise_ref(im->st, fld(im, c[11]),
-                                       d.fulfils_id, &e))
-        put_problem(im, &e);
-    if (im->total > before)
-        return BP_EINVAL;
-    d.item = (char *)fld(im, c[6]);
-    d.unit = (char *)fld(im, c[8]);
-    d.receipt_no = dup_or_null(fld(im, c[10]));
-    d.note = (char *)fld(im, c[13]);
-    rc = bp_store_donation_put(im->st, &d, &e);
-    if (rc)
-        put_problem(im, &e);
-    bp_free(d.receipt_no);
-    return rc;
-}
-
 static int donation_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, donation_cols, 15, 2, donation_row);
+    return run_import(cli, argc, argv, BP_CX_DONATIONS);
 }
 
 static const struct cli_cmd donation_cmds[] = {
@@ -1479,11 +1083,10 @@ static int expense_add(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static const char *const *const expense_cols[] = {
-    COLS("so_chung_tu", "doc_no"), COLS("ngay", "date"),
-    COLS("so_tien", "amount_vnd"), COLS("chien_dich", "campaign"),
-    COLS("cong_trinh", "road"),    COLS("noi_dung", "purpose"),
-    COLS("ma", "id")};
+/* The export's header: the first name of each column `import` reads. */
+static const char *const expense_head[] = {
+    "so_chung_tu", "ngay", "so_tien", "chien_dich", "cong_trinh", "noi_dung",
+    "ma"};
 
 static int expense_list(struct cli *cli, int argc, char **argv)
 {
@@ -1506,7 +1109,7 @@ static int expense_list(struct cli *cli, int argc, char **argv)
     if (csv) {
         struct bp_buf b = BP_BUF_INIT;
         struct bp_csv_writer wr;
-        rc = csv_begin(&wr, &b, NULL, expense_cols, 7);
+        rc = csv_begin(&wr, &b, expense_head, 7);
         for (i = 0; i < w.nexps && !rc; i++) {
             const struct bp_expense *e = &w.exps[i];
             if (strcmp(e->campaign_id, w.c.id))
@@ -1547,36 +1150,9 @@ static int expense_list(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-static int expense_row(struct imp *im, const int *c)
-{
-    struct bp_expense x = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    int rc;
-
-    if (!*fld(im, c[0]))
-        problem(im, BP_EINVAL, "so_chung_tu", "a document number is needed");
-    f_date(im, c[1], "ngay", 1, &x.on);
-    if (!*fld(im, c[2]))
-        problem(im, BP_EINVAL, "so_tien", "an amount is needed");
-    else
-        f_money(im, c[2], "so_tien", &x.amount_vnd);
-    f_campaign(im, c[3], x.campaign_id);
-    f_road(im, c[4], x.road_id);
-    f_id(im, c[6], x.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    x.doc_no = (char *)fld(im, c[0]);
-    x.purpose = (char *)fld(im, c[5]);
-    rc = bp_store_expense_put(im->st, &x, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int expense_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, expense_cols, 7, 3, expense_row);
+    return run_import(cli, argc, argv, BP_CX_EXPENSES);
 }
 
 static const struct cli_cmd expense_cmds[] = {
@@ -1802,7 +1378,7 @@ static int road_report(struct cli *cli, int argc, char **argv, int one)
             "du_toan_vnd", "da_chi_vnd", "chi_phi_vnd", "vnd_moi_km"};
         char f3[32], f4[32], f5[32], f6[32], f7[32], f8[32], f9[32],
             f10[32];
-        rc = csv_begin(&wr, &buf, head, NULL, 11);
+        rc = csv_begin(&wr, &buf, head, 11);
         for (i = 0; i < w.nroads && !rc; i++) {
             const struct bp_road_figures *f = &rr.roads[i];
             snprintf(f3, 32, "%.3f", w.roads[i].from.measure_m / 1000);
@@ -1959,70 +1535,9 @@ static int road_show(struct cli *cli, int argc, char **argv)
     return road_report(cli, argc, argv, 1);
 }
 
-static const char *const *const road_cols[] = {
-    COLS("ten", "name"),
-    COLS("tu_moc", "from_marker"),
-    COLS("tu_km", "from_km"),
-    COLS("den_moc", "to_marker"),
-    COLS("den_km", "to_km"),
-    COLS("moc_duong", "path_to"),
-    COLS("dai_m", "length_m", "ke_hoach_m"),
-    COLS("xa", "commune"),
-    COLS("chien_dich", "campaign"),
-    COLS("du_toan", "budget_vnd", "du_toan_vnd"),
-    COLS("ngay_bat_dau", "start"),
-    COLS("ngay_xong", "finish"),
-    COLS("ghi_chu", "note"),
-    COLS("ma", "id")};
-
-static int road_row(struct imp *im, const int *c)
-{
-    struct bp_road r = {0};
-    struct bp_campaign cp = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    int rc;
-
-    if (!*fld(im, c[0]))
-        problem(im, BP_EINVAL, "ten", "a road project needs a name");
-    if (*fld(im, c[5])) {
-        r.kind = BP_ROAD_PATH;
-        if (bp_anchor_parse(fld(im, c[5]), &r.from))
-            problem(im, BP_EPARSE, "moc_duong", "'%s' is not a marker",
-                    fld(im, c[5]));
-    } else {
-        f_anchor(im, c[1], c[2], "tu_moc", "tu_km", &r.from);
-        f_anchor(im, c[3], c[4], "den_moc", "den_km", &r.to);
-    }
-    f_number(im, c[6], "dai_m", &r.planned_m);
-    f_commune(im, c[7], r.commune_id, 0);
-    /* As `road add`: no campaign named is the only campaign, if any. */
-    rc = f_ref(im, c[8], "chien_dich", find_campaign, &cp, 0);
-    if (rc > 0) {
-        struct bp_error none = {0};
-        if (!bp_store_campaign_find(im->st, NULL, &cp, &none))
-            rc = 0;
-    }
-    if (!rc)
-        memcpy(r.campaign_id, cp.id, sizeof(bp_uuid));
-    bp_campaign_release(&cp);
-    f_money(im, c[9], "du_toan", &r.budget_vnd);
-    f_date(im, c[10], "ngay_bat_dau", 0, &r.starts_on);
-    f_date(im, c[11], "ngay_xong", 0, &r.finished_on);
-    f_id(im, c[13], r.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    r.name = (char *)fld(im, c[0]);
-    r.note = (char *)fld(im, c[12]);
-    rc = bp_store_road_put(im->st, &r, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int road_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, road_cols, 14, 1, road_row);
+    return run_import(cli, argc, argv, BP_CX_ROADS);
 }
 
 static const struct cli_cmd road_cmds[] = {
@@ -2185,7 +1700,7 @@ static int bamboo_list(struct cli *cli, int argc, char **argv)
                                            "so_khom", "so_ho", "ngay_trong",
                                            "ghi_chu"};
         char f1[32], f2[32], f3[32], f4[32], day[16];
-        rc = csv_begin(&wr, &buf, head, NULL, 8);
+        rc = csv_begin(&wr, &buf, head, 8);
         for (i = 0; i < nb && !rc; i++) {
             snprintf(f1, 32, "%.3f", b[i].from.measure_m / 1000);
             snprintf(f2, 32, "%.3f", b[i].to.measure_m / 1000);
@@ -2248,47 +1763,9 @@ out:
     return rc;
 }
 
-static const char *const *const bamboo_cols[] = {
-    COLS("so_khom", "clumps"),
-    COLS("ngay", "date", "ngay_trong"),
-    COLS("xa", "commune"),
-    COLS("tu_moc", "from_marker"),
-    COLS("tu_km", "from_km"),
-    COLS("den_moc", "to_marker"),
-    COLS("den_km", "to_km"),
-    COLS("so_ho", "households"),
-    COLS("ghi_chu", "note"),
-    COLS("ma", "id")};
-
-static int bamboo_row(struct imp *im, const int *c)
-{
-    struct bp_bamboo b = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    int rc;
-
-    if (!*fld(im, c[0]))
-        problem(im, BP_EINVAL, "so_khom", "a number of clumps is needed");
-    else
-        f_long(im, c[0], "so_khom", &b.clumps);
-    f_date(im, c[1], "ngay", 1, &b.planted_on);
-    f_commune(im, c[2], b.commune_id, 0);
-    f_anchor(im, c[3], c[4], "tu_moc", "tu_km", &b.from);
-    f_anchor(im, c[5], c[6], "den_moc", "den_km", &b.to);
-    f_long(im, c[7], "so_ho", &b.households);
-    f_id(im, c[9], b.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    b.note = (char *)fld(im, c[8]);
-    rc = bp_store_bamboo_put(im->st, &b, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int bamboo_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, bamboo_cols, 10, 2, bamboo_row);
+    return run_import(cli, argc, argv, BP_CX_BAMBOO);
 }
 
 static const struct cli_cmd bamboo_cmds[] = {
@@ -2458,7 +1935,7 @@ static int light_list(struct cli *cli, int argc, char **argv)
                                            "vi_do", "loai", "ngay_lap",
                                            "don_vi_tai_tro", "hoat_dong"};
         char f1[32], f2[32], f3[32], day[16];
-        rc = csv_begin(&wr, &buf, head, NULL, 9);
+        rc = csv_begin(&wr, &buf, head, 9);
         for (i = 0; i < nl && !rc; i++) {
             snprintf(f1, 32, "%.3f", l[i].measure_m / 1000);
             snprintf(f2, 32, "%.6f", l[i].lon);
@@ -2516,67 +1993,9 @@ out:
     return rc;
 }
 
-static const char *const *const light_cols[] = {
-    COLS("ngay", "date", "ngay_lap"),
-    COLS("ly_trinh_km", "measure_km", "km"),
-    COLS("kinh_do", "lon"),
-    COLS("vi_do", "lat"),
-    COLS("loai", "kind"),
-    COLS("don_vi_tai_tro", "funder"),
-    COLS("cong_trinh", "road"),
-    COLS("xa", "commune"),
-    COLS("hoat_dong", "working"),
-    COLS("ghi_chu", "note"),
-    COLS("ma", "id")};
-
-static int light_row(struct imp *im, const int *c)
-{
-    struct bp_light l = {0};
-    struct bp_anchor a;
-    struct bp_error e = {0};
-    const char *km = fld(im, c[1]), *kind = fld(im, c[4]);
-    long before = im->total;
-    int rc;
-
-    f_date(im, c[0], "ngay", 1, &l.installed_on);
-    l.lon = l.lat = NAN;
-    /* As `light add`: a km places it, else lon and lat both. */
-    if (*km) {
-        if (bp_anchor_parse_km(km, &a))
-            problem(im, BP_EPARSE, "ly_trinh_km",
-                    "'%s' is not a km (e.g. 40,125)", km);
-        else
-            l.measure_m = a.measure_m;
-    } else if (!*fld(im, c[2]) || !*fld(im, c[3])) {
-        problem(im, BP_EINVAL, "ly_trinh_km",
-                "a position is needed: 'ly_trinh_km', or 'kinh_do' and "
-                "'vi_do'");
-    } else {
-        f_number(im, c[2], "kinh_do", &l.lon);
-        f_number(im, c[3], "vi_do", &l.lat);
-    }
-    if (bp_light_kind_parse(*kind ? kind : "solar", &l.kind))
-        problem(im, BP_EINVAL, "loai",
-                "'%s' is not a light kind (solar, grid, other; năng lượng "
-                "mặt trời, điện lưới, khác)",
-                kind);
-    f_road(im, c[6], l.road_id);
-    f_commune(im, c[7], l.commune_id, 0);
-    f_id(im, c[10], l.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    l.working = !*fld(im, c[8]) || yes(fld(im, c[8]));
-    l.funder = (char *)fld(im, c[5]);
-    l.note = (char *)fld(im, c[9]);
-    rc = bp_store_light_put(im->st, &l, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int light_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, light_cols, 11, 1, light_row);
+    return run_import(cli, argc, argv, BP_CX_LIGHTS);
 }
 
 static const struct cli_cmd light_cmds[] = {
@@ -2595,17 +2014,10 @@ int cmd_light(struct cli *cli, int argc, char **argv)
 
 /* ---- 3 March activities ---- */
 
-static const char *const *const event_cols[] = {
-    COLS("xa", "commune"),
-    COLS("nam", "year"),
-    COLS("so_hoat_dong", "activities"),
-    COLS("hinh_thuc", "kinds"),
-    COLS("so_nguoi_tham_gia", "participants"),
-    COLS("so_suat_qua", "gifts"),
-    COLS("gia_tri_qua", "gifts_vnd"),
-    COLS("kinh_phi", "funds_vnd"),
-    COLS("ghi_chu", "note"),
-    COLS("ma", "id")};
+/* The export's header: the first name of each column `import` reads. */
+static const char *const event_head[] = {
+    "xa", "nam", "so_hoat_dong", "hinh_thuc", "so_nguoi_tham_gia",
+    "so_suat_qua", "gia_tri_qua", "kinh_phi", "ghi_chu", "ma"};
 
 static int event_put(struct bp_store *st, struct bp_event *e,
                      struct bp_error *err)
@@ -2681,37 +2093,9 @@ static int event_add(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static int event_row(struct imp *im, const int *c)
-{
-    struct bp_event e = {0};
-    long before = im->total, y = 0;
-    int rc;
-
-    f_commune(im, c[0], e.commune_id, 1);
-    f_long(im, c[1], "nam", &y);
-    f_long(im, c[2], "so_hoat_dong", &e.activities);
-    f_long(im, c[4], "so_nguoi_tham_gia", &e.participants);
-    f_long(im, c[5], "so_suat_qua", &e.gifts);
-    f_money(im, c[6], "gia_tri_qua", &e.gifts_vnd);
-    f_money(im, c[7], "kinh_phi", &e.funds_vnd);
-    f_id(im, c[9], e.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    e.year = (int)y;
-    e.kinds = (char *)fld(im, c[3]);
-    e.note = (char *)fld(im, c[8]);
-    {
-        struct bp_error err = {0};
-        rc = event_put(im->st, &e, &err);
-        if (rc)
-            put_problem(im, &err);
-    }
-    return rc;
-}
-
 static int event_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, event_cols, 10, 2, event_row);
+    return run_import(cli, argc, argv, BP_CX_EVENTS);
 }
 
 static int event_list(struct cli *cli, int argc, char **argv)
@@ -2745,7 +2129,7 @@ static int event_list(struct cli *cli, int argc, char **argv)
         struct bp_buf buf = BP_BUF_INIT;
         struct bp_csv_writer wr;
         char fs[6][32];
-        rc = csv_begin(&wr, &buf, NULL, event_cols, 10);
+        rc = csv_begin(&wr, &buf, event_head, 10);
         for (i = 0; i < n && !rc; i++) {
             if (yd && v[i].year != (int)yd)
                 continue;
@@ -2827,16 +2211,10 @@ int cmd_event(struct cli *cli, int argc, char **argv)
 
 /* ---- commendations ---- */
 
-static const char *const *const award_cols[] = {
-    COLS("nguoi_nhan", "recipient"),
-    COLS("so_quyet_dinh", "decision_no"),
-    COLS("ngay_quyet_dinh", "decided_on"),
-    COLS("doi_tuong", "recipient_kind"),
-    COLS("hinh_thuc", "level"),
-    COLS("xa", "commune"),
-    COLS("ly_do", "reason"),
-    COLS("ma_ho_tap_the", "custodian_id"),
-    COLS("ma", "id")};
+/* The export's header: the first name of each column `import` reads. */
+static const char *const award_head[] = {
+    "nguoi_nhan", "so_quyet_dinh", "ngay_quyet_dinh", "doi_tuong",
+    "hinh_thuc", "xa", "ly_do", "ma_ho_tap_the", "ma"};
 
 static int award_add(struct cli *cli, int argc, char **argv)
 {
@@ -2894,50 +2272,9 @@ static int award_add(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static int award_row(struct imp *im, const int *c)
-{
-    struct bp_award a = {0};
-    struct bp_error e = {0};
-    long before = im->total;
-    const char *s;
-    int rc;
-
-    if (!*fld(im, c[0]))
-        problem(im, BP_EINVAL, "nguoi_nhan", "a recipient is needed");
-    if (!*fld(im, c[1]))
-        problem(im, BP_EINVAL, "so_quyet_dinh", "a decision number is "
-                                                "needed");
-    f_date(im, c[2], "ngay_quyet_dinh", 1, &a.decided_on);
-    s = fld(im, c[3]);
-    a.recipient_kind = BP_RECIP_HOUSEHOLD;
-    if (*s && bp_recipient_kind_parse(s, &a.recipient_kind))
-        problem(im, BP_EINVAL, "doi_tuong",
-                "'%s' is not cá nhân, hộ gia đình, tập thể or đơn vị", s);
-    s = fld(im, c[4]);
-    if (bp_award_level_parse(s, &a.level))
-        problem(im, BP_EINVAL, "hinh_thuc",
-                "'%s' is not a known level (e.g. 'Bằng khen của Chủ tịch "
-                "UBND tỉnh', 'gk_station')",
-                s);
-    f_commune(im, c[5], a.commune_id, 0);
-    s = fld(im, c[7]);
-    if (*s)
-        snprintf(a.custodian_id, sizeof(bp_uuid), "%s", s);
-    f_id(im, c[8], a.id);
-    if (im->total > before)
-        return BP_EINVAL;
-    a.recipient = (char *)fld(im, c[0]);
-    a.decision_no = (char *)fld(im, c[1]);
-    a.reason = (char *)fld(im, c[6]);
-    rc = bp_store_award_put(im->st, &a, &e);
-    if (rc)
-        put_problem(im, &e);
-    return rc;
-}
-
 static int award_import(struct cli *cli, int argc, char **argv)
 {
-    return run_import(cli, argc, argv, award_cols, 9, 5, award_row);
+    return run_import(cli, argc, argv, BP_CX_AWARDS);
 }
 
 static int award_list(struct cli *cli, int argc, char **argv)
@@ -2965,7 +2302,7 @@ static int award_list(struct cli *cli, int argc, char **argv)
     if (csv) {
         struct bp_buf buf = BP_BUF_INIT;
         struct bp_csv_writer wr;
-        rc = csv_begin(&wr, &buf, NULL, award_cols, 9);
+        rc = csv_begin(&wr, &buf, award_head, 9);
         for (i = 0; i < n && !rc; i++) {
             const char *row[9] = {
                 v[i].recipient, v[i].decision_no,

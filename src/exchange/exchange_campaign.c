@@ -551,8 +551,9 @@ static int event_row(struct imp *im, const int *c)
     f_commune(im, c[0], ev.commune_id, 1);
     if (!*fld(im, c[1]))
         problem(im, BP_EINVAL, "nam", "a year is needed");
-    else if (!f_long(im, c[1], "nam", &y) && (y < 1900 || y > 9999))
-        problem(im, BP_ERANGE, "nam", "'%s' is not a year 1900..9999",
+    else if (!f_long(im, c[1], "nam", &y) && (y < 1990 || y > 2100))
+        /* The same range as the store (store_campaign.c). */
+        problem(im, BP_ERANGE, "nam", "'%s' is not a year 1990..2100",
                 fld(im, c[1]));
     f_long(im, c[2], "so_hoat_dong", &ev.activities);
     f_long(im, c[4], "so_nguoi_tham_gia", &ev.participants);

@@ -104,7 +104,7 @@ expect_status "donor re-import" 0 bp donor import "$TMP/out.csv"
 expect_eq "re-import keeps count" "$(bp donor list --json | jq length)" "$((nd))"
 expect_status "event import bad" 1 bp event import <(printf 'xa,nam,so_hoat_dong\nNowhere,2024,3\nTân Thanh,1800,2\n')
 expect_contains "event commune" "$(cat "$TMP/err")" "no commune 'Nowhere'"
-expect_contains "event year" "$(cat "$TMP/err")" "year 1800"
+expect_contains "event year" "$(cat "$TMP/err")" "row 3: field 'nam': '1800' is not a year"
 # Road, bamboo and light import: a good file goes in; one bad row writes
 # nothing and is named by file, row and field.
 nr=$(bp road list --json | jq '.roads | length')
