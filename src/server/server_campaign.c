@@ -778,9 +778,16 @@ static void list_of(struct req *r, int kind, const char *parent)
 {
     struct vec x;
     json_t *items;
-    size_t i;
+    size_t i, total = 0;
     const char *q = NULL;
+    long limit, cursor;
 
+    /* Pages as the patrol lists: `cursor` is the number of items before
+     * the page (opaque to clients: they pass next_cursor back). The
+     * default page is the largest, so a campaign's records come whole. */
+    if (bp__query_long(r, "limit", 1, 1000, 1000, &limit) ||
+        bp__query_long(r, "cursor", 0, 100000000, 0, &cursor))
+        return;
     if (vec_load(r, kind, &x))
         return;
     if (kind == CK_EVENT || kind == CK_BAMBOO || kind == CK_LIGHT ||
@@ -794,12 +801,17 @@ static void list_of(struct req *r, int kind, const char *parent)
             continue;
         if (q && *q && strcmp(rec_commune(&kinds[kind], rec), q))
             continue;
-        json_array_append_new(items,
-                              rec_json(kind, rec, hide_anon(r, kind, rec)));
+        if (total >= (size_t)cursor && total < (size_t)(cursor + limit))
+            json_array_append_new(
+                items, rec_json(kind, rec, hide_anon(r, kind, rec)));
+        total++;
     }
     bp__reply_json(r, 200,
-                   json_pack("{s:o,s:I}", "items", items, "total",
-                             (json_int_t)json_array_size(items)));
+                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
+                             (size_t)(cursor + limit) < total
+                                 ? json_sprintf("%ld", cursor + limit)
+                                 : json_null(),
+                             "total", (json_int_t)total));
     vec_free(&x);
 }
 

@@ -146,6 +146,10 @@ struct req {
 void bp__reply_json(struct req *r, unsigned status, json_t *v); /* steals */
 void bp__reply_text(struct req *r, unsigned status, const char *ctype,
                     const char *body, size_t len);
+/* The whole-number query argument `name` in [lo, hi] into `out`, `def`
+ * when absent; -1 after answering 400 naming it when it is not one. */
+int bp__query_long(struct req *r, const char *name, long lo, long hi,
+                   long def, long *out);
 /* A problem document (RFC 9457): `slug` names the type; `errors` (stolen,
  * may be NULL) is the field-level list. */
 void bp__problem(struct req *r, unsigned status, const char *slug,

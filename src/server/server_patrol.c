@@ -110,8 +110,8 @@ static int q_date(struct req *r, const char *name, int32_t *day)
 }
 
 /* ?NAME= as a whole number in [lo, hi], `def` when absent; 0 or replied. */
-static int q_long(struct req *r, const char *name, long lo, long hi,
-                  long def, long *out)
+int bp__query_long(struct req *r, const char *name, long lo, long hi,
+                   long def, long *out)
 {
     const char *s = bp__query(r, name);
     char *end;
@@ -329,8 +329,8 @@ void h_patrol_list(struct req *r)
 
     memset(&pl, 0, sizeof(pl));
     if (q_date(r, "from", &from) || q_date(r, "to", &to) ||
-        q_long(r, "limit", 1, 1000, 50, &limit) ||
-        q_long(r, "cursor", 0, 100000000, 0, &cursor))
+        bp__query_long(r, "limit", 1, 1000, 50, &limit) ||
+        bp__query_long(r, "cursor", 0, 100000000, 0, &cursor))
         return;
     if (q_station && station_ref(r, q_station, fstation)) {
         bad_query(r, "station", "no such station (id or code)");
@@ -1360,7 +1360,7 @@ void h_overdue(struct req *r)
     json_t *st, *mk;
 
     memset(&d, 0, sizeof(d));
-    if (q_long(r, "days", 0, 100000, 30, &days) || q_date(r, "as_of", &as_of))
+    if (bp__query_long(r, "days", 0, 100000, 30, &days) || q_date(r, "as_of", &as_of))
         return;
     if (as_of == BP_DATE_NONE)
         as_of = bp_date_today();
@@ -1458,8 +1458,8 @@ void h_inspection_list(struct req *r)
     json_t *items;
 
     memset(&pl, 0, sizeof(pl));
-    if (q_long(r, "limit", 1, 1000, 50, &limit) ||
-        q_long(r, "cursor", 0, 100000000, 0, &cursor))
+    if (bp__query_long(r, "limit", 1, 1000, 50, &limit) ||
+        bp__query_long(r, "cursor", 0, 100000000, 0, &cursor))
         return;
     if (place_load(r, &pl))
         goto out;
@@ -1691,8 +1691,8 @@ void h_incident_list(struct req *r)
     json_t *items;
 
     memset(&pl, 0, sizeof(pl));
-    if (q_long(r, "limit", 1, 1000, 50, &limit) ||
-        q_long(r, "cursor", 0, 100000000, 0, &cursor))
+    if (bp__query_long(r, "limit", 1, 1000, 50, &limit) ||
+        bp__query_long(r, "cursor", 0, 100000000, 0, &cursor))
         return;
     if (q_status) {
         enum bp_incident_status s;

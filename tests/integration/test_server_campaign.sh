@@ -80,6 +80,26 @@ count() { as admin GET "/api/v1/$1"; jqb .total; }
 n0=$(count donations)
 ne0=$(count expenses)
 
+# ---- pages: limit and next_cursor walk every donation once, in order ----
+as admin GET "/api/v1/donations"
+all=$(jqb '[.items[].id] | join(",")')
+expect_eq "whole list: next_cursor null" "$(jqb .next_cursor)" null
+walked="" cur=""
+for _ in $(seq 1 $((n0 + 1))); do
+    as admin GET "/api/v1/donations?limit=2${cur:+&cursor=$cur}"
+    expect_eq "page: status" "$STATUS" 200
+    expect_eq "page: total" "$(jqb .total)" "$n0"
+    walked="$walked${walked:+,}$(jqb '[.items[].id] | join(",")')"
+    cur=$(jqb '.next_cursor // empty')
+    [ -n "$cur" ] || break
+done
+expect_eq "pages of 2 hold the whole list in order" "$walked" "$all"
+as admin GET "/api/v1/donations?limit=0"
+expect_eq "limit 0: 400" "$STATUS" 400
+expect_contains "limit 0: names the field" "$(cat "$TMP/body")" '"limit"'
+as admin GET "/api/v1/donations?cursor=x"
+expect_eq "bad cursor: 400" "$STATUS" 400
+
 # ---- bad amounts: 422 naming the field, nothing stored ----
 bad() { # WHAT FIELD BODY-EXTRA
     don "$3"
