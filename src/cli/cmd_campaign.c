@@ -26,6 +26,10 @@
 #include "cli/cli.h"
 #include "cli/cli_registry.h"
 
+/* A count in the output language's grouping ("11.415" in Vietnamese);
+ * the buffer lives until the end of the enclosing full expression. */
+#define CNT(cli, n) bp_fmt_int((int64_t)(n), (cli)->lang, (char[32]){0}, 32)
+
 /* ---- small helpers ---- */
 
 static char *money(struct cli *cli, int64_t v, char *out)
@@ -1743,16 +1747,17 @@ static int bamboo_list(struct cli *cli, int argc, char **argv)
             continue;
         }
         reg_cell(i < ncv ? cv[i].name : L(cli, "Tổng", "Total"), 20);
-        printf("%8s km  %6ld %s, %6ld %s (%s%%), %ld %s\n",
-               cli_km(cli, f.planted_m, k1, sizeof(k1)), f.clumps_planted,
-               L(cli, "khóm trồng", "clumps planted"), f.clumps_alive,
-               L(cli, "còn sống", "alive"),
+        printf("%8s km  %6s %s, %6s %s (%s%%), %s %s\n",
+               cli_km(cli, f.planted_m, k1, sizeof(k1)),
+               CNT(cli, f.clumps_planted),
+               L(cli, "khóm trồng", "clumps planted"),
+               CNT(cli, f.clumps_alive), L(cli, "còn sống", "alive"),
                bp_fmt_number(f.clumps_planted
                                  ? 100.0 * (double)f.clumps_alive /
                                        (double)f.clumps_planted
                                  : 0,
                              1, cli->lang, (char[32]){0}, 32),
-               f.households, L(cli, "hộ", "households"));
+               CNT(cli, f.households), L(cli, "hộ", "households"));
     }
     if (arr)
         reg_json_print(arr);
@@ -1978,8 +1983,8 @@ static int light_list(struct cli *cli, int argc, char **argv)
             continue;
         }
         reg_cell(i < ncv ? cv[i].name : L(cli, "Tổng", "Total"), 20);
-        printf("%4zu %s, %4zu %s, %s km %s\n", f.installed,
-               L(cli, "đèn", "lights"), f.working,
+        printf("%4s %s, %4s %s, %s km %s\n", CNT(cli, f.installed),
+               L(cli, "đèn", "lights"), CNT(cli, f.working),
                L(cli, "đang sáng", "working"),
                cli_km(cli, f.lit_m, k1, sizeof(k1)),
                L(cli, "được chiếu sáng", "lit"));
@@ -2181,10 +2186,11 @@ static int event_list(struct cli *cli, int argc, char **argv)
             rc = cli_fail(cli, &err);
             goto out;
         }
-        printf("%d: %zu %s, %ld %s, %ld %s, %ld %s (%s), %s %s\n", year,
-               f.communes, L(cli, "xã", "communes"), f.activities,
-               L(cli, "hoạt động", "activities"), f.participants,
-               L(cli, "lượt người", "participants"), f.gifts,
+        printf("%d: %s %s, %s %s, %s %s, %s %s (%s), %s %s\n", year,
+               CNT(cli, f.communes), L(cli, "xã", "communes"),
+               CNT(cli, f.activities), L(cli, "hoạt động", "activities"),
+               CNT(cli, f.participants), L(cli, "lượt người", "participants"),
+               CNT(cli, f.gifts),
                L(cli, "suất quà", "gifts"), money(cli, f.gifts_vnd, a),
                L(cli, "kinh phí", "funds"), money(cli, f.funds_vnd, b));
     }

@@ -27,6 +27,11 @@ expect_eq "path to 1145 planned" "$(jq '.roads[] | select(.name=="Đường lên
 expect_eq "path to 962 finished" "$(jq -r '.roads[] | select(.name=="Đường lên mốc 962") | .finished_on' <<<"$roads")" "2024-11-22"
 ev=$(bp event list --json --year 2024)
 expect_eq "3 March 2024 in all communes" "$(jq '.[0].communes' <<<"$ev")" "21"
+# Counts in the human output are grouped as vi-VN writes them ("12.604").
+people=$(jq '.[0].participants' <<<"$ev")
+grouped=$(printf '%d' "$people" | sed -E ':a;s/^([0-9]+)([0-9]{3})/\1.\2/;ta')
+expect_status "event list" 0 bp event list --year 2024
+expect_contains "participants grouped" "$(cat "$TMP/out")" "$grouped lượt người"
 expect_status "bamboo list" 0 bp bamboo list
 expect_contains "bamboo list" "$(cat "$TMP/out")" "khóm"
 expect_status "light list" 0 bp light list --json
