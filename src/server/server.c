@@ -71,6 +71,21 @@ void bp__reply_text(struct req *r, unsigned status, const char *ctype,
         r->status = 500;
 }
 
+void bp__reply_csv(struct req *r, const char *body, size_t len,
+                   const char *name)
+{
+    struct bp_buf disp = BP_BUF_INIT;
+
+    bp__reply_text(r, 200, "text/csv; charset=utf-8", body, len);
+    bp_free(r->disposition);
+    r->disposition = NULL;
+    if (bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"", name))
+        r->status = 500;
+    else
+        r->disposition = bp_buf_take(&disp, NULL);
+    bp_buf_release(&disp);
+}
+
 void bp__reply_json(struct req *r, unsigned status, json_t *v)
 {
     char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

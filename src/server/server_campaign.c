@@ -1482,7 +1482,7 @@ void h_camp_export_csv(struct req *r)
     enum bp_camp_csv_kind k = (enum bp_camp_csv_kind)r->route->arg;
     unsigned st = bp__policy_campaign(&r->who, 0, "", 0);
     struct bp_error err = {0};
-    struct bp_buf b = BP_BUF_INIT, disp = BP_BUF_INIT;
+    struct bp_buf b = BP_BUF_INIT;
 
     if (st) {
         deny(r, st);
@@ -1494,11 +1494,8 @@ void h_camp_export_csv(struct req *r)
         bp__problem_err(r, &err);
         return;
     }
-    bp__reply_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+    bp__reply_csv(r, b.data, b.len, bp_camp_csv_kind_name(k));
     bp_buf_release(&b);
-    bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"",
-                bp_camp_csv_kind_name(k));
-    r->disposition = bp_buf_take(&disp, NULL);
 }
 
 /* Station and commune users import only into their communes. */

@@ -598,7 +598,6 @@ void h_export_csv(struct req *r)
     struct bp_error err = {0};
     struct bp_buf b = BP_BUF_INIT;
     enum bp_exchange_kind k = (enum bp_exchange_kind)r->route->arg;
-    struct bp_buf disp = BP_BUF_INIT;
     int32_t day;
 
     if (as_of(r, &day))
@@ -608,11 +607,8 @@ void h_export_csv(struct req *r)
         bp__problem_err(r, &err);
         return;
     }
-    bp__reply_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
+    bp__reply_csv(r, b.data, b.len, bp_exchange_kind_name(k));
     bp_buf_release(&b);
-    bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"",
-                bp_exchange_kind_name(k));
-    r->disposition = bp_buf_take(&disp, NULL);
 }
 
 /* Rows read by the exchange module, for a job's progress. */

@@ -146,6 +146,10 @@ struct req {
 void bp__reply_json(struct req *r, unsigned status, json_t *v); /* steals */
 void bp__reply_text(struct req *r, unsigned status, const char *ctype,
                     const char *body, size_t len);
+/* 200 with a CSV file `body` (copied) offered for download as
+ * "<name>.csv". */
+void bp__reply_csv(struct req *r, const char *body, size_t len,
+                   const char *name);
 /* The whole-number query argument `name` in [lo, hi] into `out`, `def`
  * when absent; -1 after answering 400 naming it when it is not one. */
 int bp__query_long(struct req *r, const char *name, long lo, long hi,

@@ -2159,7 +2159,7 @@ void h_patrol_export_csv(struct req *r)
         "ho_bao_tin", "mo_ta",     "ket_qua_xu_ly"};
     int what = r->route->arg;
     struct bp_error err = {0};
-    struct bp_buf b = BP_BUF_INIT, disp = BP_BUF_INIT;
+    struct bp_buf b = BP_BUF_INIT;
     struct bp_csv_writer w;
     struct place pl;
     struct bp_patrol *pv = NULL;
@@ -2292,9 +2292,7 @@ void h_patrol_export_csv(struct req *r)
         oom(r);
         goto out;
     }
-    bp__reply_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
-    bp_buf_addf(&disp, "attachment; filename=\"%s.csv\"", names[what]);
-    r->disposition = bp_buf_take(&disp, NULL);
+    bp__reply_csv(r, b.data, b.len, names[what]);
     goto out;
 fail:
     bp__problem_err(r, &err);
