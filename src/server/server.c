@@ -835,8 +835,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             return MHD_NO;
         *con_cls = r;
         /* Counted, or refused when the server is stopping: a request is
-         * either waited for by bp_server_stop() or never started, so no
-         * write is stored without its answer being sent. */
+         * either waited for by bp_server_stop() or never started. */
         pthread_mutex_lock(&s->flight_mu);
         late = s->stopping;
         s->inflight++;
