@@ -71,6 +71,17 @@ void bp__reply_text(struct req *r, unsigned status, const char *ctype,
         r->status = 500;
 }
 
+void bp__reply_page(struct req *r, json_t *items, long cursor, long limit,
+                    size_t total)
+{
+    bp__reply_json(r, 200,
+                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
+                             (size_t)(cursor + limit) < total
+                                 ? json_sprintf("%ld", cursor + limit)
+                                 : json_null(),
+                             "total", (json_int_t)total));
+}
+
 void bp__reply_csv(struct req *r, const char *body, size_t len,
                    const char *name)
 {

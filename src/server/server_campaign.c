@@ -806,12 +806,7 @@ static void list_of(struct req *r, int kind, const char *parent)
                 items, rec_json(kind, rec, hide_anon(r, kind, rec)));
         total++;
     }
-    bp__reply_json(r, 200,
-                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-                             (size_t)(cursor + limit) < total
-                                 ? json_sprintf("%ld", cursor + limit)
-                                 : json_null(),
-                             "total", (json_int_t)total));
+    bp__reply_page(r, items, cursor, limit, total);
     vec_free(&x);
 }
 

@@ -146,6 +146,11 @@ struct req {
 void bp__reply_json(struct req *r, unsigned status, json_t *v); /* steals */
 void bp__reply_text(struct req *r, unsigned status, const char *ctype,
                     const char *body, size_t len);
+/* 200 with a page of a list paged in memory: `items` (stolen) are the
+ * matching records from number `cursor` on, at most `limit`, of `total`;
+ * next_cursor is the number of the first record after the page, or null. */
+void bp__reply_page(struct req *r, json_t *items, long cursor, long limit,
+                    size_t total);
 /* 200 with a CSV file `body` (copied) offered for download as
  * "<name>.csv". */
 void bp__reply_csv(struct req *r, const char *body, size_t len,

@@ -353,12 +353,7 @@ void h_patrol_list(struct req *r)
             json_array_append_new(items, patrol_json(&v[i]));
         total++;
     }
-    bp__reply_json(r, 200,
-                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-                             (size_t)(cursor + limit) < total
-                                 ? json_sprintf("%ld", cursor + limit)
-                                 : json_null(),
-                             "total", (json_int_t)total));
+    bp__reply_page(r, items, cursor, limit, total);
 out:
     bp_store_patrol_list_free(v, n);
     place_release(&pl);
@@ -1478,12 +1473,7 @@ void h_inspection_list(struct req *r)
             json_array_append_new(items, inspection_json(&v[i]));
         total++;
     }
-    bp__reply_json(r, 200,
-                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-                             (size_t)(cursor + limit) < total
-                                 ? json_sprintf("%ld", cursor + limit)
-                                 : json_null(),
-                             "total", (json_int_t)total));
+    bp__reply_page(r, items, cursor, limit, total);
 out:
     bp_store_inspection_list_free(v, n);
     place_release(&pl);
@@ -1716,12 +1706,7 @@ void h_incident_list(struct req *r)
             json_array_append_new(items, incident_json(&v[i], 1));
         total++;
     }
-    bp__reply_json(r, 200,
-                   json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-                             (size_t)(cursor + limit) < total
-                                 ? json_sprintf("%ld", cursor + limit)
-                                 : json_null(),
-                             "total", (json_int_t)total));
+    bp__reply_page(r, items, cursor, limit, total);
 out:
     bp_store_incident_list_free(v, n);
     place_release(&pl);
