@@ -27,7 +27,7 @@
 #include "cli/cli_registry.h"
 
 /* A count in the output language's grouping ("11.415" in Vietnamese);
- * the buffer lives until the end of the enclosing full expression. */
+ * the buffer is a compound literal, alive to the end of the enclosing block. */
 #define CNT(cli, n) bp_fmt_int((int64_t)(n), (cli)->lang, (char[32]){0}, 32)
 
 /* ---- small helpers ---- */
