@@ -302,13 +302,21 @@ expect_contains "IPv6 hint" "$(cat "$TMP/err")" "[::1]"
 expect_status "bad port" 2 "$BP" --db "$DB" serve --listen '127.0.0.1:70000'
 if [ -e /proc/net/if_inet6 ]; then
     for addr in "[::1]" "[::]"; do
-        P6=$((20000 + RANDOM % 30000))
-        "$BP" --db "$DB" serve --listen "$addr:$P6" >"$TMP/serve6.out" 2>"$TMP/serve6.log" &
-        pid6=$!
+        # A random port may be taken (by another test's server): try
+        # another when the server exits, as start_server does.
         up6=
-        for i in $(seq 1 100); do
-            if curl -s -g -o /dev/null "http://[::1]:$P6/api/v1/health"; then up6=1; break; fi
-            sleep 0.1
+        for try in 1 2 3 4 5; do
+            P6=$((20000 + RANDOM % 30000))
+            "$BP" --db "$DB" serve --listen "$addr:$P6" >"$TMP/serve6.out" 2>"$TMP/serve6.log" &
+            pid6=$!
+            for i in $(seq 1 100); do
+                if curl -s -g -o /dev/null "http://[::1]:$P6/api/v1/health"; then up6=1; break; fi
+                kill -0 "$pid6" 2>/dev/null || break
+                sleep 0.1
+            done
+            [ -n "$up6" ] && break
+            kill "$pid6" 2>/dev/null
+            wait "$pid6" 2>/dev/null
         done
         expect_eq "$addr: served over IPv6" "$up6" 1
         expect_contains "$addr: address printed" "$(cat "$TMP/serve6.out")" "$addr:$P6"
