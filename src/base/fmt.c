@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,44 @@ char *bp_fmt_int(int64_t value, enum bp_lang lang, char *out, size_t size)
     return out;
 }
 
+/*
+ * "[+-]digits[.digits]" with at most 15 digits in all, as register files
+ * write kilometres and metres, without strtod: the digits make an
+ * integer m < 10^15 < 2^53 and the fraction 10^k with k <= 15, both exact
+ * doubles, so m / 10^k is one correctly rounded division — the value
+ * strtod gives (Clinger's fast path). 0 and *v set, or -1: not this form.
+ */
+static int decimal_fast(const char *p, double *v)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                   1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    uint64_t m = 0;
+    int neg = 0, digits = 0, frac = -1;
+
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++digits > 15)
+                return -1;
+            m = m * 10 + (uint64_t)(*p - '0');
+            if (frac >= 0)
+                frac++;
+        } else if (*p == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return -1;
+        }
+    }
+    if (!digits)
+        return -1;
+    *v = (double)m / pow10[frac > 0 ? frac : 0];
+    if (neg)
+        *v = -*v;
+    return 0;
+}
+
 int bp_parse_decimal(const char *s, double *out)
 {
     char clean[128];
@@ -131,6 +170,10 @@ int bp_parse_decimal(const char *s, double *out)
         }
     }
     clean[o] = '\0';
+    if (!decimal_fast(clean, &v)) {
+        *out = v;
+        return 0;
+    }
     errno = 0;
     v = strtod(clean, &stop);
     if (stop == clean || *stop || errno == ERANGE || !isfinite(v))

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -208,6 +209,42 @@ static void test_parse_decimal(void **state)
     }
 }
 
+/*
+ * Plain decimals take a path without strtod (fmt.c, decimal_fast): every
+ * value must still be strtod's, to the bit, on both sides of the 15-digit
+ * limit, with and without a fraction, sign or leading zeros.
+ */
+static void test_parse_decimal_exact(void **state)
+{
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    char text[40], *p;
+    double v, want;
+    int i, j, ndig, dot;
+
+    (void)state;
+    for (i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        ndig = 1 + (int)(x % 18);
+        dot = (int)((x >> 8) % (uint64_t)(ndig + 2)) - 1; /* -1: none */
+        p = text;
+        if ((x >> 16) % 4 == 0)
+            *p++ = (x >> 20) % 2 ? '-' : '+';
+        for (j = 0; j < ndig; j++) {
+            if (j == dot)
+                *p++ = '.';
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            *p++ = (char)('0' + x % 10);
+        }
+        if (dot == ndig)
+            *p++ = '.';
+        *p = '\0';
+        want = strtod(text, NULL);
+        assert_int_equal(bp_parse_decimal(text, &v), 0);
+        if (memcmp(&v, &want, sizeof(v)))
+            fail_msg("'%s': %.17g, strtod %.17g", text, v, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_date_roundtrip),
         cmocka_unit_test(test_fmt_number),
         cmocka_unit_test(test_parse_decimal),
+        cmocka_unit_test(test_parse_decimal_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
