@@ -254,15 +254,33 @@ int bp_store_marker_put_many(struct bp_store *st, struct bp_marker *v,
  * index of the record that failed and the ids given out are "" again.
  */
 /**
- * Say that about `n` custodians and pledges are about to be put in the
- * open transaction (an import). When `n` is large next to what the
- * tables hold, the store may set their secondary indexes aside and build
- * them again, in one pass each, when the transaction commits: the same
- * result, far less work than keeping them up row by row. A rollback
- * leaves everything as it was. 0; BP_ESTORE outside a transaction or when
- * the database fails.
+ * Open a transaction for an import that puts about `n` custodians and
+ * pledges, with the batch puts only (bp_store_custodian_put_many,
+ * bp_store_pledge_put_many); any other write in it fails with
+ * BP_ESTORE. Committed or rolled back like any other. When `n` is large
+ * (4,096 or more), the store may trade row-by-row upkeep for one pass at
+ * the commit, with the same result:
+ * - secondary indexes of custodian and pledge set aside (when `n` is
+ *   also large next to what the tables hold) and built again, in one
+ *   sorted pass each, just before the commit;
+ * - references not checked a second time by the database, as the batch
+ *   puts look every one of them up themselves;
+ * - the commit returns once the transaction is durable, leaving the
+ *   copying of a write-ahead log into the database file (SQLite's
+ *   checkpoint) to bp_store_checkpoint(), the next ordinary commit or
+ *   the close.
+ * A rollback leaves everything as it was. 0; BP_ESTORE when a
+ * transaction is already open or the database fails.
  */
-int bp_store_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err);
+int bp_store_begin_bulk(struct bp_store *st, size_t n, struct bp_error *err);
+
+/**
+ * Copy what committed transactions left in a write-ahead log into the
+ * database file, without waiting for readers or writers (whatever they
+ * still use stays for later); a no-op for backends without such a log.
+ * For a moment of idleness, as after a bulk import. 0 or BP_ESTORE.
+ */
+int bp_store_checkpoint(struct bp_store *st, struct bp_error *err);
 
 int bp_store_custodian_put_many(struct bp_store *st, struct bp_custodian *v,
                                 size_t n, struct bp_error *err);

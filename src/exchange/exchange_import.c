@@ -374,9 +374,19 @@ static const char *place(const char *f)
 static const char *village_key(struct imp *im, long commune, const char *name)
 {
     const char *f = place(fold(im, name));
+    char num[24], *p = num + sizeof(num);
+    unsigned long c = commune < 0 ? 0UL - (unsigned long)commune
+                                  : (unsigned long)commune;
 
+    /* By hand, not printf: this runs for every row of a register. */
+    do
+        *--p = (char)('0' + c % 10);
+    while ((c /= 10) > 0);
+    if (commune < 0)
+        *--p = '-';
     bp_buf_setlen(&im->tmp, 0);
-    if (bp_buf_addf(&im->tmp, "%ld|%s", commune, f)) {
+    if (bp_buf_add(&im->tmp, p, (size_t)(num + sizeof(num) - p)) ||
+        bp_buf_addch(&im->tmp, '|') || bp_buf_adds(&im->tmp, f)) {
         im->oom = 1;
         return "";
     }
@@ -1231,11 +1241,6 @@ static int write_packed(struct imp *im, struct bp_error *err)
     size_t c0 = 0, c1, p0 = 0, p1, i;
     int rc = 0;
 
-    /* A big file next to what the store holds: its indexes are rebuilt
-     * once at the commit instead of kept up row by row. */
-    rc = bp_store_bulk_hint(im->st, nc + np, err);
-    if (rc)
-        goto out;
     pv = bp_calloc(WRITE_CHUNK, sizeof(*pv));
     if (custodians)
         cv = bp_calloc(WRITE_CHUNK, sizeof(*cv));
@@ -1686,7 +1691,11 @@ int bp_import_file(struct bp_store *st, enum bp_exchange_kind kind,
         rc = BP_EPARSE;
         goto out;
     }
-    rc = bp_store_begin(st, err);
+    /* Custodians and pledges go in with the batch puts, in a bulk
+     * transaction when there are many (see bp_store_begin_bulk). */
+    rc = is_packed(kind) ? bp_store_begin_bulk(st, im.recs.n + im.pledges.n,
+                                               err)
+                         : bp_store_begin(st, err);
     if (rc)
         goto out;
     in_tx = 1;

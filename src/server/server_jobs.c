@@ -174,13 +174,18 @@ static void *worker(void *arg)
         j->state = r->status < 400 ? JOB_DONE : JOB_FAILED;
         j->r = NULL;
         /* Once finished, the job may be forgotten by another thread. */
-        snprintf(line, sizeof(line), "job %s %s %u %lldms %s", j->id,
+        snprintf(line, sizeof(line), "job %s %s %u %lldms %s%s", j->id,
                  j->what, r->status, j->finished_ms - j->started_ms,
-                 r->who.name[0] ? r->who.name : "-");
+                 r->who.name[0] ? r->who.name : "-",
+                 j->cancel && r->status >= 400
+                     ? " cancelled: the server is stopping"
+                     : "");
         pthread_mutex_unlock(&js->mu);
 
         bp__log(s, "%s", line);
         bp__req_free(r);
+        /* An import leaves its log for a quiet moment: this one. */
+        bp_store_checkpoint(js->st, NULL);
         pthread_mutex_lock(&js->mu);
     }
     pthread_mutex_unlock(&js->mu);

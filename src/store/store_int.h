@@ -52,9 +52,10 @@ struct bp_store_ops {
     int (*put_many)(struct bp_store *st, enum bp__rec_kind k, void *v,
                     size_t n, const unsigned char *fresh, double length_m,
                     struct bp_error *err);
-    /* About `n` custodians and pledges are to be put in the open
-     * transaction (bp_store_bulk_hint); NULL: no such optimisation. */
-    int (*bulk_hint)(struct bp_store *st, size_t n, struct bp_error *err);
+    /* bp_store_begin_bulk; NULL: begin does. */
+    int (*begin_bulk)(struct bp_store *st, size_t n, struct bp_error *err);
+    /* bp_store_checkpoint; NULL: nothing to do. */
+    int (*checkpoint)(struct bp_store *st, struct bp_error *err);
     int (*get)(struct bp_store *st, enum bp__rec_kind k, const char *ref,
                void *rec, struct bp_error *err);
     int (*list)(struct bp_store *st, enum bp__rec_kind k, void **v,

@@ -402,11 +402,19 @@ static int uuid7_make(bp_uuid out)
     return 0;
 }
 
-int bp_store_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err)
+int bp_store_begin_bulk(struct bp_store *st, size_t n, struct bp_error *err)
 {
     if (!st)
         return bp_error_set(err, BP_EINVAL, "no store given");
-    return st->ops->bulk_hint ? st->ops->bulk_hint(st, n, err) : 0;
+    return st->ops->begin_bulk ? st->ops->begin_bulk(st, n, err)
+                               : st->ops->begin(st, err);
+}
+
+int bp_store_checkpoint(struct bp_store *st, struct bp_error *err)
+{
+    if (!st)
+        return bp_error_set(err, BP_EINVAL, "no store given");
+    return st->ops->checkpoint ? st->ops->checkpoint(st, err) : 0;
 }
 
 /*

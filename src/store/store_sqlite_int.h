@@ -31,6 +31,16 @@ struct sqlite_store {
     /* Indexes set aside by a bulk hint: their CREATE statements, run
      * again just before COMMIT; NULL when none. */
     char *bulk_sql;
+    /* The open transaction is a bulk one (bp_store_begin_bulk with
+     * many records): foreign keys off, no checkpoint at the commit. */
+    int bulk;
+    int batch_put; /* inside a batch put, the bulk transaction's writes */
+    /* A bulk transaction's memory of what its batch puts looked up, and
+     * of the custodians the last one inserted, by id, so the pledges of
+     * an import find their rowids without a query (store_sqlite_
+     * registry.c); emptied by commit, rollback and a failed batch. NULL
+     * when none. */
+    struct batch *made;
 };
 
 /* BP_ESTORE with "what: sqlite's message". */
@@ -41,10 +51,14 @@ int bp__sqlite_auto_begin(struct sqlite_store *s, int *mine,
                           struct bp_error *err);
 int bp__sqlite_auto_end(struct sqlite_store *s, int mine, int rc,
                         struct bp_error *err);
-/* The bulk hint (store_sqlite_registry.c) and what commit and rollback
- * do about it. */
-int bp__sqlite_bulk_hint(struct bp_store *st, size_t n, struct bp_error *err);
+/* In a bulk transaction: set the secondary indexes aside when `n` is
+ * large next to the tables (store_sqlite_registry.c); the commit builds
+ * them again (bp__sqlite_bulk_restore), a rollback brings them back. */
+int bp__sqlite_bulk_set_aside(struct sqlite_store *s, size_t n,
+                              struct bp_error *err);
 int bp__sqlite_bulk_restore(struct sqlite_store *s, struct bp_error *err);
+/* Forget the custodians remembered in s->made. */
+void bp__sqlite_made_clear(struct sqlite_store *s);
 /* Finalize the cached statements (on close). */
 void bp__sqlite_stmts_finalize(struct sqlite_store *s);
 

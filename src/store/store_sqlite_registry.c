@@ -845,6 +845,15 @@ static void batch_release(struct batch *b)
     bp_free(b->markers.e);
 }
 
+void bp__sqlite_made_clear(struct sqlite_store *s)
+{
+    if (s->made) {
+        batch_release(s->made);
+        bp_free(s->made);
+        s->made = NULL;
+    }
+}
+
 /* ref_of, remembered in the batch `b` (may be NULL). */
 static int ref_memo(struct sqlite_store *s, struct batch *b,
                     enum bp__rec_kind k, const char *id, const char *field,
@@ -857,10 +866,15 @@ static int ref_memo(struct sqlite_store *s, struct batch *b,
         *rid = 0;
         return 0;
     }
-    /* Custodians are not remembered: a batch of pledges mostly names
-     * each one once. */
-    if (k == BP__CUSTODIAN)
+    /* Custodians are not remembered by the batch (a batch of pledges
+     * mostly names each one once), but those just inserted are. */
+    if (k == BP__CUSTODIAN) {
         b = NULL;
+        if (s->made && (e = memo_find(&s->made->refs[k], id))) {
+            *rid = e->rid;
+            return 0;
+        }
+    }
     if (b && (e = memo_find(&b->refs[k], id))) {
         *rid = e->rid;
         return 0;
@@ -941,6 +955,9 @@ static int put_custodian(struct sqlite_store *s, struct bp_custodian *r,
     bind_date(q, 12, r->ended_on);
     sqlite3_bind_int64(q, 13, now);
     rc = step_done(s, q, "saving a custodian", err);
+    if (!rc && fresh && s->made && b == s->made)
+        memo_put(s->made, &s->made->refs[BP__CUSTODIAN], r->id,
+                 sqlite3_last_insert_rowid(s->db), 0);
 out:
     if (fold != small)
         bp_free(fold);
@@ -1041,10 +1058,9 @@ static int exec_simple(struct sqlite_store *s, const char *text,
  * batch puts never read through these indexes (only rowids and the
  * unique ids), and other connections see nothing until the commit.
  */
-int bp__sqlite_bulk_hint(struct bp_store *base, size_t n,
-                         struct bp_error *err)
+int bp__sqlite_bulk_set_aside(struct sqlite_store *s, size_t n,
+                              struct bp_error *err)
 {
-    struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = NULL;
     struct bp_buf make = BP_BUF_INIT, drop = BP_BUF_INIT;
     sqlite3_int64 have = 0;
@@ -1052,7 +1068,7 @@ int bp__sqlite_bulk_hint(struct bp_store *base, size_t n,
 
     if (!s->in_tx)
         return bp_error_set(err, BP_ESTORE, "no transaction is open");
-    if (s->bulk_sql || n < 4096)
+    if (s->bulk_sql)
         return 0;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT (SELECT count(*) FROM custodian) + "
@@ -1123,7 +1139,7 @@ int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_int64 now = (sqlite3_int64)time(NULL);
-    struct batch b;
+    struct batch b, *memo;
     size_t i;
     int mine, rc;
 
@@ -1131,7 +1147,9 @@ int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
         return bp_error_set(err, BP_EINVAL, "no batch put for a %s",
                             kinds[k].table);
     memset(&b, 0, sizeof(b));
+    s->batch_put = 1;
     rc = bp__sqlite_auto_begin(s, &mine, err);
+    s->batch_put = 0;
     if (rc)
         return rc;
     /* A savepoint makes the batch all or nothing inside the caller's
@@ -1139,6 +1157,22 @@ int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
     rc = exec_simple(s, "SAVEPOINT bp_put_many", err);
     if (rc)
         goto out;
+    /*
+     * In a bulk transaction nothing but batch puts writes, so what one
+     * batch looked up (villages, communes, stations, marker measures)
+     * holds for the next: the transaction keeps one memory, s->made. It
+     * also remembers the custodians a batch inserts, as their pledges
+     * come next; only the last batch's, so it stays small. Without it
+     * (out of memory), only slower.
+     */
+    if (s->bulk && !s->made)
+        s->made = bp_calloc(1, sizeof(*s->made));
+    if (s->made && k == BP__CUSTODIAN && s->made->refs[k].n) {
+        memset(s->made->refs[k].e, 0,
+               s->made->refs[k].cap * sizeof(s->made->refs[k].e[0]));
+        s->made->refs[k].n = 0;
+    }
+    memo = s->made ? s->made : &b;
     /*
      * The tables' CHECK constraints are what put_custodian and put_pledge
      * have already made sure of (check_custodian, check_pledge and
@@ -1151,10 +1185,10 @@ int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
     rc = exec_simple(s, "PRAGMA ignore_check_constraints = ON", err);
     for (i = 0; i < n && !rc; i++) {
         if (k == BP__CUSTODIAN)
-            rc = put_custodian(s, (struct bp_custodian *)v + i, now, &b,
+            rc = put_custodian(s, (struct bp_custodian *)v + i, now, memo,
                                fresh && fresh[i], err);
         else
-            rc = put_pledge(s, (struct bp_pledge *)v + i, length_m, now, &b,
+            rc = put_pledge(s, (struct bp_pledge *)v + i, length_m, now, memo,
                             fresh && fresh[i], err);
         if (rc && err)
             err->row = (long)i + 1;
@@ -1163,8 +1197,10 @@ int bp__sqlite_put_many(struct bp_store *base, enum bp__rec_kind k, void *v,
                     rc ? NULL : err) &&
         !rc)
         rc = BP_ESTORE;
-    if (rc)
+    if (rc) {
         exec_simple(s, "ROLLBACK TO bp_put_many", NULL);
+        bp__sqlite_made_clear(s);
+    }
     if (exec_simple(s, "RELEASE bp_put_many", rc ? NULL : err) && !rc)
         rc = BP_ESTORE;
 out:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +25,7 @@
 #include "bienphong/date.h"
 #include "bienphong/exchange.h"
 #include "bienphong/store.h"
+#include "store/store_sqlite_int.h"
 
 /* A province on the equator: 1 degree of longitude, official 100 km, so
  * longitude x is at measure x * 100 km. Stations BN and TD; communes X1
@@ -930,6 +932,114 @@ static void test_import_chunk_fails(void **state)
     bp_free(before);
 }
 
+/* PRAGMA foreign_keys on the store's own connection. */
+static int foreign_keys_on(struct fx *f)
+{
+    sqlite3_stmt *q = NULL;
+    int on;
+
+    assert_int_equal(sqlite3_prepare_v2(((struct sqlite_store *)f->st)->db,
+                                        "PRAGMA foreign_keys", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    on = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return on;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+
+    assert_int_equal(stat(path, &sb), 0);
+    return (long long)sb.st_size;
+}
+
+/*
+ * Issue 3 (import speed): a bulk transaction lets only the batch puts
+ * write (the database does not check their references again), turns
+ * foreign keys back on however it ends, and leaves its write-ahead log
+ * to bp_store_checkpoint() or the next ordinary commit.
+ */
+static void test_bulk_transaction(void **state)
+{
+    struct fx *f = *state;
+    struct bp_import_result res = {0};
+    struct bp_error err = {0};
+    struct bp_station s = {0};
+    long long size0, size1, size2;
+    char wal[600];
+
+    s.code = (char *)"TL";
+    s.name = (char *)"Đồn Biên phòng Thanh Lòa";
+    s.ended_on = BP_DATE_NONE;
+    assert_int_equal(foreign_keys_on(f), 1);
+    assert_int_equal(bp_store_begin_bulk(f->st, 5000, &err), 0);
+    assert_int_equal(foreign_keys_on(f), 0);
+    assert_int_equal(bp_store_begin_bulk(f->st, 5000, &err), BP_ESTORE);
+    assert_int_equal(bp_store_station_put(f->st, &s, &err), BP_ESTORE);
+    assert_non_null(strstr(err.message, "bulk transaction"));
+    bp_store_rollback(f->st);
+    assert_int_equal(foreign_keys_on(f), 1);
+    /* A small one is an ordinary transaction. */
+    assert_int_equal(bp_store_begin_bulk(f->st, 10, &err), 0);
+    assert_int_equal(foreign_keys_on(f), 1);
+    assert_int_equal(bp_store_station_put(f->st, &s, &err), 0);
+    bp_store_rollback(f->st);
+
+    /* A big import: committed, its log not yet in the database file. */
+    assert_int_equal(bp_store_checkpoint(f->st, &err), 0);
+    size0 = file_size(f->path);
+    write_big(fpath(f, "big.csv"), 2 * BIG_ROWS, -1);
+    assert_int_equal(bp_import_file(f->st, BP_X_CUSTODIANS, fpath(f, "big.csv"),
+                                    NULL, &res, &err),
+                     0);
+    assert_int_equal(res.records, 2 * BIG_ROWS);
+    bp_import_result_release(&res);
+    assert_int_equal(foreign_keys_on(f), 1);
+    assert_int_equal(count_custodians(f), 2 * BIG_ROWS);
+    size1 = file_size(f->path);
+    if (size1 != size0)
+        fail_msg("database file %lld bytes after the import, %lld before: "
+                 "checkpointed at the commit",
+                 size1, size0);
+    /* The next ordinary commit checkpoints again (SQLite does when the
+     * log is past 1,000 pages). */
+    snprintf(wal, sizeof(wal), "%s-wal", f->path);
+    if (file_size(wal) <= 1000 * 4096)
+        fail_msg("the log is %lld bytes: too small for the test",
+                 file_size(wal));
+    assert_int_equal(bp_store_station_put(f->st, &s, &err), 0);
+    size2 = file_size(f->path);
+    if (size2 <= size1)
+        fail_msg("database file %lld bytes after an ordinary commit, %lld "
+                 "before: not checkpointed",
+                 size2, size1);
+}
+
+/* bp_store_checkpoint() copies the log of a bulk import into the file. */
+static void test_bulk_checkpoint(void **state)
+{
+    struct fx *f = *state;
+    struct bp_import_result res = {0};
+    struct bp_error err = {0};
+    long long size0, size1;
+
+    write_big(fpath(f, "big.csv"), BIG_ROWS, -1);
+    assert_int_equal(bp_import_file(f->st, BP_X_CUSTODIANS, fpath(f, "big.csv"),
+                                    NULL, &res, &err),
+                     0);
+    bp_import_result_release(&res);
+    size0 = file_size(f->path);
+    assert_int_equal(bp_store_checkpoint(f->st, &err), 0);
+    size1 = file_size(f->path);
+    if (size1 <= size0)
+        fail_msg("database file %lld bytes after the checkpoint, %lld "
+                 "before",
+                 size1, size0);
+    assert_int_equal(count_custodians(f), BIG_ROWS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -955,6 +1065,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_chunk_fails, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_import_out_of_memory, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_transaction, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_checkpoint, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
