@@ -56,8 +56,8 @@ int bp_uuid_make(bp_uuid out)
     size_t i;
     char *p = out;
 
-    /* One system call per 32 UUIDs: imports make them by the 100,000. */
-    static _Thread_local unsigned char pool[512];
+    /* One system call per 256 UUIDs: imports make them by the 100,000. */
+    static _Thread_local unsigned char pool[4096];
     static _Thread_local size_t used = sizeof(pool);
 
     if (used + sizeof(b) > sizeof(pool)) {
