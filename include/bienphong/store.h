@@ -255,11 +255,11 @@ int bp_store_marker_put_many(struct bp_store *st, struct bp_marker *v,
  */
 /**
  * Open a transaction for an import that puts about `n` custodians and
- * pledges, with the batch puts only (bp_store_custodian_put_many,
- * bp_store_pledge_put_many); any other write in it fails with
- * BP_ESTORE. Committed or rolled back like any other. When `n` is large
- * (4,096 or more), the store may trade row-by-row upkeep for one pass at
- * the commit, with the same result:
+ * pledges with the batch puts (bp_store_custodian_put_many,
+ * bp_store_pledge_put_many), committed or rolled back like any other.
+ * When `n` is large (4,096 or more), only the batch puts may write in it
+ * (any other write fails with BP_ESTORE), and the store may trade
+ * row-by-row upkeep for one pass at the commit, with the same result:
  * - secondary indexes of custodian and pledge set aside (when `n` is
  *   also large next to what the tables hold) and built again, in one
  *   sorted pass each, just before the commit;
