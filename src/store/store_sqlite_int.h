@@ -28,7 +28,7 @@ struct sqlite_store {
     sqlite3_stmt *list_stmts[BP__SQLITE_NLIST];
     int list_funcs;
     void *cov_fill; /* what they fill, during a coverage load */
-    /* Indexes set aside by a bulk hint: their CREATE statements, run
+    /* Indexes set aside in a bulk transaction: their CREATE statements, run
      * again just before COMMIT; NULL when none. */
     char *bulk_sql;
     /* The open transaction is a bulk one (bp_store_begin_bulk with
