@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bienphong/alloc.h"
+#include "bienphong/exchange.h"
 #include "bienphong/text.h"
 #include "server/server_int.h"
 #include "server/server_jobs.h"
@@ -212,6 +214,57 @@ void bp__problem_err(struct req *r, const struct bp_error *err)
         bp__problem(r, 500, "internal", "Lỗi máy chủ", "Server error",
                     err->message, NULL);
     }
+}
+
+void bp__problem_import(struct req *r, const struct bp_import_result *res,
+                        const struct bp_error *err)
+{
+    json_t *errors;
+    size_t i;
+    int perm = 0;
+
+    if (!res->nproblems) {
+        bp__problem_err(r, err);
+        return;
+    }
+    errors = json_array();
+    for (i = 0; i < res->nproblems; i++) {
+        if (res->problems[i].code == BP_EPERM)
+            perm = 1;
+        json_array_append_new(errors,
+                              bp__field_error(res->problems[i].field,
+                                              res->problems[i].row,
+                                              res->problems[i].message));
+    }
+    if (perm)
+        bp__problem(r, 403, "forbidden-rows",
+                    "Có dòng ngoài phạm vi của bạn, không có gì được ghi",
+                    "Some rows are outside your scope; nothing was written",
+                    err->message, errors);
+    else
+        bp__problem(r, 422, "invalid-rows",
+                    "Tệp có dòng không hợp lệ, không có gì được ghi",
+                    "The file has bad rows; nothing was written",
+                    err->message, errors);
+}
+
+int bp__refuse_csv_body(struct req *r)
+{
+    const char *ct = bp__header(r, "Content-Type");
+
+    if (!ct || strncasecmp(ct, "text/csv", 8)) {
+        bp__problem(r, 415, "unsupported-media-type",
+                    "Kiểu nội dung không được hỗ trợ",
+                    "Unsupported media type", "upload the file as text/csv",
+                    NULL);
+        return 1;
+    }
+    if (!r->body.len) {
+        bp__problem(r, 422, "invalid", "Dữ liệu không hợp lệ",
+                    "Invalid data", "the file is empty", NULL);
+        return 1;
+    }
+    return 0;
 }
 
 const char *bp__query(struct req *r, const char *name)

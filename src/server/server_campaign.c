@@ -1519,7 +1519,6 @@ void h_camp_import_csv(struct req *r)
 {
     enum bp_camp_csv_kind k = (enum bp_camp_csv_kind)r->route->arg;
     int local = k == BP_CX_BAMBOO || k == BP_CX_LIGHTS || k == BP_CX_EVENTS;
-    const char *ct = bp__header(r, "Content-Type");
     const char *enc = bp__query(r, "encoding");
     const char *fname = bp__query(r, "filename");
     struct bp_camp_import_opts o;
@@ -1527,31 +1526,19 @@ void h_camp_import_csv(struct req *r)
     struct bp_import_result res = {0};
     struct bp_error err = {0};
     char name[128];
-    json_t *errors, *after;
+    json_t *after;
     unsigned st = bp__policy_campaign(&r->who, local, NULL, 1);
-    size_t i;
-    int perm = 0;
 
     if (st) {
         deny(r, st);
         return;
     }
     memset(&o, 0, sizeof(o));
-    if (!ct || strncasecmp(ct, "text/csv", 8)) {
-        bp__problem(r, 415, "unsupported-media-type",
-                    "Kiểu nội dung không được hỗ trợ",
-                    "Unsupported media type",
-                    "upload the file as text/csv", NULL);
+    if (bp__refuse_csv_body(r))
         return;
-    }
     if (enc && bp_csv_parse_encoding(enc, &o.encoding)) {
         bad_query(r, "encoding",
                   "expected auto, utf-8, windows-1258, tcvn3 or utf-16");
-        return;
-    }
-    if (!r->body.len) {
-        bp__problem(r, 422, "invalid", "Dữ liệu không hợp lệ",
-                    "Invalid data", "the file is empty", NULL);
         return;
     }
     if (fname && *fname)
@@ -1580,30 +1567,7 @@ void h_camp_import_csv(struct req *r)
         bp__reply_json(r, 200, after);
     } else {
         bp__write_unlock(r->srv);
-        if (res.nproblems) {
-            errors = json_array();
-            for (i = 0; i < res.nproblems; i++) {
-                if (res.problems[i].code == BP_EPERM)
-                    perm = 1;
-                json_array_append_new(
-                    errors, bp__field_error(res.problems[i].field,
-                                            res.problems[i].row,
-                                            res.problems[i].message));
-            }
-            if (perm)
-                bp__problem(r, 403, "forbidden-rows",
-                            "Có dòng ngoài phạm vi của bạn, không có gì "
-                            "được ghi",
-                            "Some rows are outside your scope; nothing was "
-                            "written",
-                            err.message, errors);
-            else
-                bp__problem(r, 422, "invalid-rows",
-                            "Tệp có dòng không hợp lệ, không có gì được ghi",
-                            "The file has bad rows; nothing was written",
-                            err.message, errors);
-        } else
-            bp__problem_err(r, &err);
+        bp__problem_import(r, &res, &err);
     }
     bp_import_result_release(&res);
 }

@@ -622,26 +622,14 @@ void h_import_csv(struct req *r)
     struct bp_import_result res = {0};
     struct bp_error err = {0};
     enum bp_exchange_kind k = (enum bp_exchange_kind)r->route->arg;
-    const char *ct = bp__header(r, "Content-Type");
     struct bp_import_opts o = {0};
     long long total;
     char path[] = "/tmp/bienphong-upload-XXXXXX";
-    json_t *errors, *after;
-    size_t i;
+    json_t *after;
     int fd, rc;
 
-    if (!ct || strncasecmp(ct, "text/csv", 8)) {
-        bp__problem(r, 415, "unsupported-media-type",
-                    "Kiểu nội dung không được hỗ trợ",
-                    "Unsupported media type",
-                    "upload the file as text/csv", NULL);
+    if (bp__refuse_csv_body(r))
         return;
-    }
-    if (!r->body.len) {
-        bp__problem(r, 422, "invalid", "Dữ liệu không hợp lệ",
-                    "Invalid data", "the file is empty", NULL);
-        return;
-    }
     /* The exchange module reads files: hand it the upload as one. */
     fd = mkstemp(path);
     if (fd < 0 || write(fd, r->body.data, r->body.len) !=
@@ -673,19 +661,7 @@ void h_import_csv(struct req *r)
         bp__reply_json(r, 200, after);
     } else {
         bp__write_unlock(r->srv);
-        if (res.nproblems) {
-            errors = json_array();
-            for (i = 0; i < res.nproblems; i++)
-                json_array_append_new(
-                    errors, bp__field_error(res.problems[i].field,
-                                            res.problems[i].row,
-                                            res.problems[i].message));
-            bp__problem(r, 422, "invalid-rows",
-                        "Tệp có dòng không hợp lệ, không có gì được ghi",
-                        "The file has bad rows; nothing was written",
-                        err.message, errors);
-        } else
-            bp__problem_err(r, &err);
+        bp__problem_import(r, &res, &err);
     }
     unlink(path);
     bp_import_result_release(&res);

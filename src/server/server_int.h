@@ -166,6 +166,15 @@ void bp__problem(struct req *r, unsigned status, const char *slug,
                  const char *detail, json_t *errors);
 /* A problem from a library error: status chosen by its code. */
 void bp__problem_err(struct req *r, const struct bp_error *err);
+struct bp_import_result;
+/* The answer to a CSV import that wrote nothing: 403 when a row is outside
+ * the user's scope (a problem coded BP_EPERM), else 422 listing every bad
+ * row, or, with no bad rows, the error itself. */
+void bp__problem_import(struct req *r, const struct bp_import_result *res,
+                        const struct bp_error *err);
+/* An upload that must be a non-empty text/csv body: 0, or 1 when the
+ * request was answered (415, 422). */
+int bp__refuse_csv_body(struct req *r);
 /* {"field":..,"row":..,"detail":..}; new reference. */
 json_t *bp__field_error(const char *field, long row, const char *detail);
 /* The HTTP status for a library error code. */
