@@ -86,6 +86,16 @@ int bp_store_road_find(struct bp_store *st, const char *ref,
                        struct bp_road *rec, struct bp_error *err);
 
 /**
+ * Find the promise a receipt fulfils: the donation with id `ref`
+ * (ignoring case) or receipt number `ref`; its id into `out`. BP_ENOTFOUND
+ * ("no promise '…'"), or BP_ECONFLICT when several donations have that
+ * number; `out` is "" then. The error names no field: the caller's name
+ * for it is added by the caller.
+ */
+int bp_store_promise_find(struct bp_store *st, const char *ref, bp_uuid out,
+                          struct bp_error *err);
+
+/**
  * After a re-survey (bp_store_resurvey()), recompute the measures of the
  * road projects and bamboo plantings anchored by markers, inside the
  * caller's transaction when one is open. 0, or the first put's error

@@ -742,34 +742,19 @@ int cmd_donor(struct cli *cli, int argc, char **argv)
 
 /* ---- donations ---- */
 
-/* Find a promise by id or document number among the stored donations. */
+/* Find a promise by id or document number (bp_store_promise_find). */
 static int promise_ref(struct bp_store *st, const char *ref, bp_uuid out,
                        struct bp_error *err)
 {
-    struct bp_donation *v = NULL;
-    size_t n = 0, i, hit = 0;
     int rc;
 
     out[0] = 0;
     if (!ref || !*ref)
         return 0;
-    rc = bp_store_donation_list(st, &v, &n, err);
-    if (rc)
-        return rc;
-    for (i = 0; i < n; i++)
-        if (!strcasecmp(v[i].id, ref) ||
-            (v[i].receipt_no && !strcmp(v[i].receipt_no, ref))) {
-            memcpy(out, v[i].id, sizeof(bp_uuid));
-            hit++;
-        }
-    bp_store_donation_list_free(v, n);
-    if (hit == 1)
-        return 0;
-    out[0] = 0;
-    return bp_error_set_at(err, hit ? BP_ECONFLICT : BP_ENOTFOUND, NULL, 0,
-                           "fulfils", hit ? "several donations are '%s'"
-                                          : "no promise '%s'",
-                           ref);
+    rc = bp_store_promise_find(st, ref, out, err);
+    if (rc == BP_ENOTFOUND || rc == BP_ECONFLICT)
+        snprintf(err->field, sizeof(err->field), "fulfils");
+    return rc;
 }
 
 static int donation_add(struct cli *cli, int argc, char **argv)

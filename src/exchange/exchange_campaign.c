@@ -328,33 +328,17 @@ static int donor_row(struct imp *im, const int *c)
     return rc;
 }
 
-/* A promise by id or document number. */
+/* A promise by id or document number (bp_store_promise_find). */
 static int promise_ref(struct imp *im, const char *ref, bp_uuid out)
 {
-    struct bp_donation *v = NULL;
     struct bp_error e = {0};
-    size_t n = 0, i, hit = 0;
+    int rc = bp_store_promise_find(im->st, ref, out, &e);
 
-    out[0] = 0;
-    if (bp_store_donation_list(im->st, &v, &n, &e)) {
+    if (rc == BP_ENOTFOUND || rc == BP_ECONFLICT)
+        problem(im, rc, "thuc_hien_cam_ket", "%s", e.message);
+    else if (rc)
         put_problem(im, &e);
-        return e.code;
-    }
-    for (i = 0; i < n; i++)
-        if (!strcasecmp(v[i].id, ref) ||
-            (v[i].receipt_no && !strcmp(v[i].receipt_no, ref))) {
-            memcpy(out, v[i].id, sizeof(bp_uuid));
-            hit++;
-        }
-    bp_store_donation_list_free(v, n);
-    if (hit == 1)
-        return 0;
-    out[0] = 0;
-    problem(im, hit ? BP_ECONFLICT : BP_ENOTFOUND, "thuc_hien_cam_ket",
-            hit ? "several donations have the number '%s'"
-                : "no promise '%s'",
-            ref);
-    return hit ? BP_ECONFLICT : BP_ENOTFOUND;
+    return rc;
 }
 
 static int donation_row(struct imp *im, const int *c)

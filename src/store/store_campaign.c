@@ -736,6 +736,32 @@ int bp_store_award_put(struct bp_store *st, struct bp_award *rec,
     return rc;
 }
 
+int bp_store_promise_find(struct bp_store *st, const char *ref, bp_uuid out,
+                          struct bp_error *err)
+{
+    struct bp_donation *v = NULL;
+    size_t n = 0, i, hit = 0;
+    int rc;
+
+    out[0] = 0;
+    rc = bp_store_donation_list(st, &v, &n, err);
+    if (rc)
+        return rc;
+    for (i = 0; i < n; i++)
+        if (!strcasecmp(v[i].id, ref) ||
+            (v[i].receipt_no && !strcmp(v[i].receipt_no, ref))) {
+            memcpy(out, v[i].id, sizeof(bp_uuid));
+            hit++;
+        }
+    bp_store_donation_list_free(v, n);
+    if (hit == 1)
+        return 0;
+    out[0] = 0;
+    return hit ? bp_error_set(err, BP_ECONFLICT,
+                              "several donations have the number '%s'", ref)
+               : bp_error_set(err, BP_ENOTFOUND, "no promise '%s'", ref);
+}
+
 /* ---- re-survey ---- */
 
 int bp_store_campaign_resurvey(struct bp_store *st, struct bp_error *err)
