@@ -11,6 +11,19 @@ make_db() {
 }
 
 # start_server DB [serve options...]: sets PORT, SRV_PID, BASE.
+# Users for the roles of a demo database: st (station BN), co (commune
+# 06043), vi (viewer); an API token for each and for admin in TOKEN[role].
+declare -A TOKEN
+role_tokens() {
+    "$BP" --db "$1" user add st --role station --station BN --generate-password >/dev/null
+    "$BP" --db "$1" user add co --role commune --commune 06043 --generate-password >/dev/null
+    "$BP" --db "$1" user add vi --role viewer --generate-password >/dev/null
+    TOKEN[admin]=$("$BP" --db "$1" user token admin)
+    TOKEN[station]=$("$BP" --db "$1" user token st)
+    TOKEN[commune]=$("$BP" --db "$1" user token co)
+    TOKEN[viewer]=$("$BP" --db "$1" user token vi)
+}
+
 start_server() {
     local db=$1 try
     shift

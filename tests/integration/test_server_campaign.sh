@@ -16,14 +16,7 @@ cB=$(q "SELECT id FROM commune WHERE code = '06025'")
 for x in cA cB; do
     [ -n "${!x}" ] || { echo "fixture $x missing" >&2; exit 1; }
 done
-"$BP" --db "$DB" user add st --role station --station BN --generate-password >/dev/null
-"$BP" --db "$DB" user add co --role commune --commune 06043 --generate-password >/dev/null
-"$BP" --db "$DB" user add vi --role viewer --generate-password >/dev/null
-declare -A TOKEN
-TOKEN[admin]=$("$BP" --db "$DB" user token admin)
-TOKEN[station]=$("$BP" --db "$DB" user token st)
-TOKEN[commune]=$("$BP" --db "$DB" user token co)
-TOKEN[viewer]=$("$BP" --db "$DB" user token vi)
+role_tokens "$DB"
 start_server "$DB"
 
 # as ROLE METHOD PATH [BODY]

@@ -16,14 +16,7 @@ q() { sqlite3 "$DB" "$1"; }
 cuA=$(q "SELECT c.id FROM custodian c JOIN village v ON v.rid = c.village WHERE v.commune = (SELECT rid FROM commune WHERE code = '06043') LIMIT 1")
 [ -n "$cuA" ] || cuA=$(q "SELECT id FROM custodian WHERE commune = (SELECT rid FROM commune WHERE code = '06043') LIMIT 1")
 [ -n "$cuA" ] || { echo "fixture cuA missing" >&2; exit 1; }
-"$BP" --db "$DB" user add st --role station --station BN --generate-password >/dev/null
-"$BP" --db "$DB" user add co --role commune --commune 06043 --generate-password >/dev/null
-"$BP" --db "$DB" user add vi --role viewer --generate-password >/dev/null
-declare -A TOKEN
-TOKEN[admin]=$("$BP" --db "$DB" user token admin)
-TOKEN[station]=$("$BP" --db "$DB" user token st)
-TOKEN[commune]=$("$BP" --db "$DB" user token co)
-TOKEN[viewer]=$("$BP" --db "$DB" user token vi)
+role_tokens "$DB"
 start_server "$DB"
 as() { local role=$1; shift; BEARER=${TOKEN[$role]} CSRF= req - "$@"; }
 hdr() { grep -i "^$1:" "$TMP/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
