@@ -131,6 +131,21 @@ int bp_border_project_near(const struct bp_border *b, double lon, double lat,
                            size_t hint_segment, struct bp_hit *hit);
 
 /**
+ * Project the n points `pt` at once into `hit` (hit[i] for pt[i]), with
+ * exactly the answers bp_border_project() gives one by one. Faster on
+ * many points: scattered points are searched a few side by side, so that
+ * one's wait for memory overlaps the others' work, and a point close to
+ * the one before it (consecutive GPS fixes) starts from that one's answer.
+ * Returns how many were projected: n, or the index of the first point that
+ * is not finite or out of range (the hits before it are filled, the rest
+ * untouched); 0 when an argument is NULL. Nothing is allocated; safe to
+ * call from several threads at once on the same border.
+ */
+size_t bp_border_project_many(const struct bp_border *b,
+                              const struct bp_lonlat *pt, size_t n,
+                              struct bp_hit *hit);
+
+/**
  * Brute-force projection that scans every segment; for tests and
  * benchmarks only. Same contract as bp_border_project().
  */

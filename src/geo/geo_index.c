@@ -911,31 +911,40 @@ static inline void open_node(const struct bp_border *b, const struct query *q,
     }
 }
 
+/* The grid cell of the query, or SIZE_MAX when the grid does not cover
+ * it: no grid, a point outside it or on the far side of the earth. */
+static inline size_t cell_of(const struct bp_border *b, const struct query *q)
+{
+    double x, y;
+
+    if (!b->grid_nx || q->e[2] < GEO_GRID_NEAR_U)
+        return SIZE_MAX;
+    x = (q->e[0] - b->grid_org[0]) * b->grid_inv;
+    y = (q->e[1] - b->grid_org[1]) * b->grid_inv;
+    if (!(x >= 0.0 && x < (double)b->grid_nx && y >= 0.0 &&
+          y < (double)b->grid_ny))
+        return SIZE_MAX;
+    return (size_t)y * b->grid_nx + (size_t)x;
+}
+
 /*
  * Open the grid cell of the query as a frame at level 2 whose entries are
  * the level-1 blocks it lists (docs/geo.md, "The grid"). Returns 0, with
- * nothing set, when the grid does not cover the point: no grid, a point
- * outside it or on the far side of the earth, or a cell without a list.
+ * nothing set, when the grid does not cover the point or its cell has no
+ * list.
  */
 static int open_cell(const struct bp_border *b, const struct query *q,
                      struct frame *f)
 {
-    double x, y;
-    size_t c, n, i;
+    size_t c = cell_of(b, q), n, i;
     const uint16_t *ids;
     unsigned bits;
     float pr[2];
     const v4f sign = {1.0f, 1.0f, -1.0f, -1.0f};
     v4f p4;
 
-    if (!b->grid_nx || q->e[2] < GEO_GRID_NEAR_U)
+    if (c == SIZE_MAX)
         return 0;
-    x = (q->e[0] - b->grid_org[0]) * b->grid_inv;
-    y = (q->e[1] - b->grid_org[1]) * b->grid_inv;
-    if (!(x >= 0.0 && x < (double)b->grid_nx && y >= 0.0 &&
-          y < (double)b->grid_ny))
-        return 0;
-    c = (size_t)y * b->grid_nx + (size_t)x;
     n = b->grid_start[c + 1] - b->grid_start[c];
     if (!n)
         return 0;
@@ -971,30 +980,33 @@ static int open_cell(const struct bp_border *b, const struct query *q,
     return 1;
 }
 
+/* A search between two leaves: the frames of the levels above them. */
+struct search {
+    struct frame st[GEO_MAX_LEVELS];
+    size_t top, level;
+    size_t leaf; /* the leaf to visit next */
+};
+
 /*
  * The branch-and-bound search, depth first without recursion: at each
  * level the entries of one block, nearest first, skipping those certainly
  * farther than the best chord so far (the candidates shrink each time the
  * best improves). Nothing at exactly the best distance is ever skipped, so
- * ties go to the lower index as in the scan. Starts from the query's grid
- * cell when there is one, else from the top.
+ * ties go to the lower index as in the scan.
+ *
+ * descend() goes on from where the search stands. With `pause` (a
+ * constant where it is inlined) it stops at the next leaf to visit and
+ * returns 1 with it in s->leaf, so that several searches can take turns
+ * while their leaves are fetched; without, it visits every leaf itself.
+ * Returns 0 when the search is over.
  */
-static void search(const struct bp_border *b, struct query *q)
+static inline int descend(const struct bp_border *b, struct query *q,
+                          struct search *s, int pause)
 {
-    struct frame st[GEO_MAX_LEVELS];
-    size_t top = b->nlevel - 1, level;
+    size_t level = s->level;
 
-    if (top == 0) {
-        visit_leaf(b, q, 0);
-        return;
-    }
-    if (top >= 2 && open_cell(b, q, &st[2]))
-        top = 2;
-    else
-        open_node(b, q, &st[top], top, 0);
-    level = top;
     for (;;) {
-        struct frame *f = &st[level];
+        struct frame *f = &s->st[level];
         size_t i;
 
         if (q->best != f->seen) {
@@ -1003,20 +1015,61 @@ static void search(const struct bp_border *b, struct query *q)
                 within(f->lb2, GEO_FANOUT, GEO_FANOUT, reach2(q, f->mag));
         }
         if (!f->left) {
-            if (level == top)
-                break;
+            if (level == s->top)
+                return 0;
             level++;
             continue;
         }
         i = take_nearest(f->lb2, GEO_FANOUT, &f->left);
         i = f->ids ? f->ids[i] : f->m * GEO_FANOUT + i;
-        if (level == 1) {
-            visit_leaf(b, q, i);
-        } else {
+        if (level > 1) {
             level--;
-            open_node(b, q, &st[level], level, i);
+            open_node(b, q, &s->st[level], level, i);
+        } else if (pause) {
+            s->level = level;
+            s->leaf = i;
+            return 1;
+        } else {
+            visit_leaf(b, q, i);
         }
     }
+}
+
+/* Start a search from the query's grid cell when there is one, else from
+ * the top, and descend to the first leaf (s->leaf); 0 when there is none. */
+static inline int search_begin(const struct bp_border *b, struct query *q,
+                               struct search *s)
+{
+    size_t top = b->nlevel - 1;
+
+    s->top = top;
+    s->leaf = 0;
+    if (top == 0)
+        return 1; /* the one leaf */
+    if (top >= 2 && open_cell(b, q, &s->st[2]))
+        top = 2;
+    else
+        open_node(b, q, &s->st[top], top, 0);
+    s->top = top;
+    s->level = top;
+    return descend(b, q, s, 1);
+}
+
+/* Visit the leaf search_begin() stopped at, and the rest. */
+static inline void search_rest(const struct bp_border *b, struct query *q,
+                               struct search *s)
+{
+    visit_leaf(b, q, s->leaf);
+    if (s->top)
+        descend(b, q, s, 0);
+}
+
+static void search(const struct bp_border *b, struct query *q)
+{
+    struct search s;
+
+    if (search_begin(b, q, &s))
+        search_rest(b, q, &s);
 }
 
 /*
@@ -1196,4 +1249,81 @@ double bp__geo_project_geodesic(const struct bp_border *b, double lon,
     if (bp_border_project(b, lon, lat, &hit))
         return NAN;
     return hit.geodesic_m;
+}
+
+/*
+ * Points a batch searches side by side: while one waits for its leaf to
+ * come from memory, the others are worked on (docs/geo.md, "Batches").
+ */
+#define GEO_BATCH 8
+
+/* A point within this of the one before it, in the plane, is searched
+ * from that one's nearest chord, as with bp_border_project_near(). */
+#define GEO_NEAR_PREV_M 250.0
+
+/* Whether the ENU points a and c are within GEO_NEAR_PREV_M in the plane. */
+static inline int near_prev(const double a[3], const double c[3])
+{
+    double dx = a[0] - c[0], dy = a[1] - c[1];
+
+    return dx * dx + dy * dy < GEO_NEAR_PREV_M * GEO_NEAR_PREV_M;
+}
+
+size_t bp_border_project_many(const struct bp_border *b,
+                              const struct bp_lonlat *pt, size_t n,
+                              struct bp_hit *hit)
+{
+    struct query q[GEO_BATCH];
+    struct search s[GEO_BATCH];
+    double up[GEO_BATCH][3], last[3] = {0.0, 0.0, 0.0};
+    size_t done = 0, last_bi = SIZE_MAX, g, i, near;
+    unsigned busy;
+
+    if (!b || !pt || !hit)
+        return 0;
+    while (done < n) {
+        g = n - done < GEO_BATCH ? n - done : GEO_BATCH;
+        near = 0;
+        for (i = 0; i < g; i++) {
+            if (start_query(b, pt[done + i].lon, pt[done + i].lat,
+                            &hit[done + i], &q[i], up[i])) {
+                g = i;
+                n = done + i; /* stop at the bad point */
+                break;
+            }
+            near += (size_t)near_prev(q[i].e, i ? q[i - 1].e : last);
+        }
+        if (2 * near > g) {
+            /* Consecutive fixes of a track: their leaves are in cache,
+             * and each search starts from the last one's answer. */
+            for (i = 0; i < g; i++) {
+                if (last_bi != SIZE_MAX &&
+                    near_prev(q[i].e, i ? q[i - 1].e : last))
+                    consider_chord(b, &q[i], last_bi);
+                search(b, &q[i]);
+                last_bi = q[i].bi;
+            }
+        } else {
+            /* Scattered points: each search descends to its first leaf
+             * and asks for it; then they go on in turn. */
+            busy = 0;
+            for (i = 0; i < g; i++)
+                if (search_begin(b, &q[i], &s[i])) {
+                    prefetch_block(&b->leaf[s[i].leaf], sizeof(b->leaf[0]));
+                    busy |= 1u << i;
+                }
+            for (i = 0; i < g; i++)
+                if (busy >> i & 1u)
+                    search_rest(b, &q[i], &s[i]);
+        }
+        for (i = 0; i < g; i++)
+            finish(b, &q[i], up[i], pt[done + i].lon, pt[done + i].lat,
+                   &hit[done + i]);
+        if (g) {
+            memcpy(last, q[g - 1].e, sizeof(last));
+            last_bi = q[g - 1].bi;
+        }
+        done += g;
+    }
+    return done;
 }

@@ -5,7 +5,8 @@
  * blocks matters, every projection through the grid must give the
  * brute-force scan's answer bit for bit, points on cell edges and at
  * equal distance from two stretches included; building a border with a
- * grid survives every failing allocation.
+ * grid survives every failing allocation; projecting many points at once
+ * gives the same answers as one by one.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -331,6 +332,143 @@ static void test_grid_out_of_memory(void **state)
     bp_free(pts);
 }
 
+/*
+ * Points for bp_border_project_many(): runs of scattered points (on
+ * vertices, between legs, near the line, anywhere over the grid and
+ * beyond) and runs of track fixes a few metres apart, in turns of
+ * uneven length, so that batches mix both kinds.
+ */
+static struct bp_lonlat *mixed_points(const struct bp_lonlat *pts, size_t n,
+                                      uint64_t seed, size_t count)
+{
+    struct bp_lonlat *q = bp_calloc(count, sizeof(*q));
+    struct rng r = {seed};
+    size_t k = 0, i, run;
+
+    assert_non_null(q);
+    while (k < count) {
+        run = 1 + (size_t)(rng_next(&r) % 40);
+        i = (size_t)(rng_next(&r) % n);
+        if (rng_next(&r) % 2) {
+            /* A track: steps of up to 8 m from near a vertex. */
+            double lon = pts[i].lon + rng_range(&r, -0.005, 0.005);
+            double lat = pts[i].lat + rng_range(&r, -0.005, 0.005);
+
+            for (; run && k < count; run--, k++) {
+                lon += rng_range(&r, -8.0, 8.0) / M_PER_DEG_LON;
+                lat += rng_range(&r, -8.0, 8.0) / M_PER_DEG_LAT;
+                q[k].lon = lon;
+                q[k].lat = lat;
+            }
+            continue;
+        }
+        for (; run && k < count; run--, k++) {
+            i = (size_t)(rng_next(&r) % n);
+            switch (k % 3) {
+            case 0:
+                q[k] = pts[i];
+                break;
+            case 1:
+                q[k].lon = (pts[i].lon + pts[(i * 7 + 13) % n].lon) / 2;
+                q[k].lat = (pts[i].lat + pts[(i * 7 + 13) % n].lat) / 2;
+                break;
+            default:
+                q[k].lon = pts[i].lon + rng_range(&r, -0.1, 0.1);
+                q[k].lat = pts[i].lat + rng_range(&r, -0.1, 0.1);
+                break;
+            }
+        }
+    }
+    return q;
+}
+
+/* bp_border_project_many() gives bp_border_project()'s answer for every
+ * point, bit for bit, on lines with and without a grid. */
+static void check_many(const struct bp_lonlat *pts, size_t n, uint64_t seed,
+                       size_t count)
+{
+    struct bp_border *b = build(pts, n);
+    struct bp_lonlat *q = mixed_points(pts, n, seed, count);
+    struct bp_hit *hit = bp_calloc(count, sizeof(*hit)), one;
+    size_t k, done = 0, part;
+
+    assert_non_null(hit);
+    /* In parts of uneven length, so that batches start anywhere. */
+    while (done < count) {
+        part = 1 + (done * 2654435761u) % 3000;
+        part = part < count - done ? part : count - done;
+        assert_int_equal(bp_border_project_many(b, q + done, part, hit + done),
+                         part);
+        done += part;
+    }
+    for (k = 0; k < count; k++) {
+        assert_int_equal(bp_border_project(b, q[k].lon, q[k].lat, &one), 0);
+        if (!same_hit(&one, &hit[k])) {
+            print_message("point %zu (%.15f, %.15f)\n", k, q[k].lon, q[k].lat);
+            print_hit("one by one", &one);
+            print_hit("many", &hit[k]);
+            fail();
+        }
+    }
+    bp_free(hit);
+    bp_free(q);
+    bp_border_free(b);
+}
+
+static void test_many_same_answers(void **state)
+{
+    struct bp_lonlat *pts;
+    size_t n;
+
+    (void)state;
+    pts = meander(30, 4000.0, 300.0, 10.0, &n);
+    check_many(pts, n, 5, 20000);
+    bp_free(pts);
+    pts = spiral(8.0, 500.0, 15.0, &n);
+    check_many(pts, n, 6, 10000);
+    bp_free(pts);
+    /* One leaf, no levels above it, no grid. */
+    pts = meander(2, 60.0, 30.0, 10.0, &n);
+    check_many(pts, n, 7, 500);
+    bp_free(pts);
+}
+
+/* A bad point stops the batch there: the hits before it are filled, it
+ * and the rest untouched; NULL arguments project nothing. */
+static void test_many_bad_point(void **state)
+{
+    struct bp_lonlat *pts, q[20];
+    struct bp_hit hit[20], one, blank;
+    struct bp_border *b;
+    size_t n, k;
+
+    (void)state;
+    pts = meander(6, 1000.0, 200.0, 5.0, &n);
+    b = build(pts, n);
+    for (k = 0; k < 20; k++)
+        q[k] = pts[(k * 97) % n];
+    q[13].lat = NAN;
+    memset(hit, 0xAB, sizeof(hit));
+    memset(&blank, 0xAB, sizeof(blank));
+    assert_int_equal(bp_border_project_many(b, q, 20, hit), 13);
+    for (k = 0; k < 13; k++) {
+        assert_int_equal(bp_border_project(b, q[k].lon, q[k].lat, &one), 0);
+        assert_true(same_hit(&one, &hit[k]));
+    }
+    for (k = 13; k < 20; k++)
+        assert_memory_equal(&hit[k], &blank, sizeof(blank));
+    q[13].lat = 22.0;
+    q[0].lon = 181.0;
+    assert_int_equal(bp_border_project_many(b, q, 20, hit), 0);
+    assert_int_equal(bp_border_project_many(b, q + 1, 19, hit), 19);
+    assert_int_equal(bp_border_project_many(b, q, 0, hit), 0);
+    assert_int_equal(bp_border_project_many(NULL, q, 20, hit), 0);
+    assert_int_equal(bp_border_project_many(b, NULL, 20, hit), 0);
+    assert_int_equal(bp_border_project_many(b, q, 20, NULL), 0);
+    bp_border_free(b);
+    bp_free(pts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +476,8 @@ int main(void)
         cmocka_unit_test(test_grid_spiral),
         cmocka_unit_test(test_grid_cell_edges),
         cmocka_unit_test(test_grid_out_of_memory),
+        cmocka_unit_test(test_many_same_answers),
+        cmocka_unit_test(test_many_bad_point),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
