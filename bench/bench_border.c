@@ -139,7 +139,7 @@ static double time_project_near(const struct bp_border *b,
     size_t i, bad = 0;
 
     t0 = cpu_now_s();
-    /* Hint from the previous hit, as `border locate` does for a track. */
+    /* Hint from the previous hit, as the patrol walk does along a track. */
     for (i = 0; i < n; i++) {
         if (bp_border_project_near(b, f[i].lon, f[i].lat, hit.segment, &hit))
             bad++;
@@ -150,6 +150,58 @@ static double time_project_near(const struct bp_border *b,
     bench_sink = sum;
     *fails = bad;
     return t0;
+}
+
+/* Points bp_border_project_many() gets at a time, as `border locate`
+ * gives it. */
+#define MANY_CHUNK 4096
+
+static double time_project_many(const struct bp_border *b,
+                                const struct bp_lonlat *f, size_t n,
+                                size_t *fails)
+{
+    struct bp_hit *hit = xcalloc(MANY_CHUNK, sizeof(*hit));
+    double t0, sum = 0;
+    size_t i, k, m, bad = 0;
+
+    t0 = cpu_now_s();
+    for (i = 0; i < n; i += m) {
+        m = n - i < MANY_CHUNK ? n - i : MANY_CHUNK;
+        k = bp_border_project_many(b, f + i, m, hit);
+        bad += m - k;
+        while (k--)
+            sum += hit[k].measure_m + hit[k].offset_m;
+    }
+    t0 = cpu_now_s() - t0;
+    bench_sink = sum;
+    *fails = bad;
+    bp_free(hit);
+    return t0;
+}
+
+/* How many of the n fixes bp_border_project_many() answers other than
+ * bp_border_project() does, in any field. */
+static size_t many_differ(const struct bp_border *b, const struct bp_lonlat *f,
+                          size_t n)
+{
+    struct bp_hit *hit = xcalloc(MANY_CHUNK, sizeof(*hit)), one;
+    size_t i, k, m, differ = 0;
+
+    for (i = 0; i < n; i += m) {
+        m = n - i < MANY_CHUNK ? n - i : MANY_CHUNK;
+        if (bp_border_project_many(b, f + i, m, hit) != m) {
+            differ += m;
+            continue;
+        }
+        for (k = 0; k < m; k++)
+            differ += bp_border_project(b, f[i + k].lon, f[i + k].lat, &one) ||
+                      one.segment != hit[k].segment ||
+                      one.measure_m != hit[k].measure_m ||
+                      one.offset_m != hit[k].offset_m ||
+                      one.lon != hit[k].lon || one.lat != hit[k].lat;
+    }
+    bp_free(hit);
+    return differ;
 }
 
 static double time_scan(const struct bp_border *b, const struct bp_lonlat *f,
@@ -603,12 +655,13 @@ struct data {
 struct results {
     double build_s, tree_s;
     double rand, track, nohint, stale, point, scan; /* bienphong */
+    double many_rand, many_track;                   /* project_many */
     double gproj, gtree, gtree_trk, ginterp;        /* GEOS */
     double e_meas_max, e_meas_mean, e_off_max, e_off_mean;
     double n_meas_max, n_meas_mean, n_off_max, n_off_mean;
     size_t nkept, nnaive;
     double construct_m;
-    size_t scan_same, near_differ, tree_same;
+    size_t scan_same, near_differ, many_differ, tree_same;
     double scan_dm, v_max, v_mean; /* naive vs bienphong, random fixes */
     size_t fails, geos_fails;      /* calls that returned an error */
 };
@@ -634,15 +687,21 @@ static void run_bienphong(const struct data *d, const struct sizes *sz,
     r->track = (double)sz->fixes / best;
     BEST_OF(time_project(d->b, d->trk, sz->fixes, &f1));
     r->nohint = (double)sz->fixes / best;
-    /* What `border locate` does with a file in no particular order. */
+    /* A hint from the fix before, when the fixes are in no order. */
     BEST_OF(time_project_near(d->b, d->rnd, sz->fixes, &f1));
     r->stale = (double)sz->fixes / best;
+    BEST_OF(time_project_many(d->b, d->rnd, sz->fixes, &f1));
+    r->many_rand = (double)sz->fixes / best;
+    BEST_OF(time_project_many(d->b, d->trk, sz->fixes, &f1));
+    r->many_track = (double)sz->fixes / best;
     BEST_OF(time_point(d->b, d->meas, sz->fixes, &f1));
     r->point = (double)sz->fixes / best;
 #undef BEST_OF
     r->scan = (double)sz->scan / time_scan(d->b, d->rnd, sz->scan, &f1);
     r->fails += f1;
 
+    r->many_differ = many_differ(d->b, d->rnd, sz->fixes) +
+                     many_differ(d->b, d->trk, sz->fixes);
     /* Same answers: the index against the scan, the hint against none. */
     for (i = 0; i < sz->scan; i++) {
         struct bp_hit h1, h2;
@@ -839,14 +898,19 @@ static void print_results(const struct data *d, const struct sizes *sz,
     char s1[64], s2[64], s3[64], cell[BENCH_CELL];
 
     bench_table_init(&t, header, 6);
-    rate_row(&t, "project, random order (fixes/s)", r->rand, r->gproj,
-             "GEOSProject_r in degrees", sz->geos_project, "≥ 3,000,000",
-             pass(r->rand >= TARGET_RANDOM_PER_S));
-    rate_row(&t, "project, random order (fixes/s)", r->rand, r->gtree,
-             "GEOS STRtree nearest segment", sz->geos_tree, "", "");
+    rate_row(&t, "project_many, random order (fixes/s)", r->many_rand,
+             r->gtree, "GEOS STRtree nearest segment", sz->geos_tree,
+             "≥ 3,000,000", pass(r->many_rand >= TARGET_RANDOM_PER_S));
+    rate_row(&t, "project, random order, a call a fix (fixes/s)", r->rand,
+             r->gproj, "GEOSProject_r in degrees", sz->geos_project, "", "");
+    rate_row(&t, "project, random order, a call a fix (fixes/s)", r->rand,
+             r->gtree, "GEOS STRtree nearest segment", sz->geos_tree, "", "");
     rate_row(&t, "project_near, track order (fixes/s)", r->track, r->gtree_trk,
              "GEOS STRtree nearest segment", sz->geos_tree, "≥ 5,000,000",
              pass(r->track >= TARGET_TRACK_PER_S));
+    rate_row(&t, "project_many, track order (fixes/s)", r->many_track,
+             r->gtree_trk, "GEOS STRtree nearest segment", sz->geos_tree, "",
+             "");
     rate_row(&t, "project, track order, no hint (fixes/s)", r->nohint, 0, NULL,
              0, "", "");
     rate_row(&t, "project_near, random order, stale hint (fixes/s)", r->stale,
@@ -893,9 +957,12 @@ static void print_results(const struct data *d, const struct sizes *sz,
            bench_fmt_num(d->line.length_m, 4, s2, sizeof(s2)));
     printf("- same answers: project and project_scan pick the same segment "
            "for %zu of %zu fixes (largest measure difference %s); "
-           "project_near differs from project on %zu of %s track fixes\n",
+           "project_near differs from project on %zu of %s track fixes; "
+           "project_many differs from project on %zu of the random and "
+           "track fixes\n",
            r->scan_same, sz->scan, bench_fmt_length(r->scan_dm, s1, sizeof(s1)),
-           r->near_differ, bench_fmt_count((double)sz->fixes, s2, sizeof(s2)));
+           r->near_differ, bench_fmt_count((double)sz->fixes, s2, sizeof(s2)),
+           r->many_differ);
     printf("- GEOS STRtree in planar degrees picks bienphong's segment for "
            "%.1f%% of random fixes; the naive GEOS measure is %s from "
            "bienphong's on average on random fixes, %s at most\n",

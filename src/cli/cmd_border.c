@@ -430,18 +430,61 @@ static int parse_lonlat(char *line, double *lon, double *lat)
     return 0;
 }
 
+/* Points `border locate` projects at a time. */
+#define LOCATE_CHUNK 4096
+
+/* What `border locate` has read and not yet written. */
+struct locate {
+    const struct bp_border *b;
+    struct bp_lonlat pt[LOCATE_CHUNK];
+    struct bp_hit hit[LOCATE_CHUNK];
+    long row[LOCATE_CHUNK];
+    size_t n;
+    char *out; /* LOCATE_OUT bytes */
+    int geodesic;
+};
+
+#define LOCATE_OUT (1 << 16)
+
+/* Project the points read so far and write their lines. On a point out of
+ * range, the lines before it are written and its row goes to *bad_row. */
+static int locate_flush(struct locate *lc, long *bad_row)
+{
+    size_t done = bp_border_project_many(lc->b, lc->pt, lc->n, lc->hit), k;
+    char *q = lc->out;
+
+    for (k = 0; k < done; k++) {
+        const struct bp_hit *h = &lc->hit[k];
+
+        if (q - lc->out > LOCATE_OUT - 64) {
+            fwrite(lc->out, 1, (size_t)(q - lc->out), stdout);
+            q = lc->out;
+        }
+        q = put_fixed3(q, lc->geodesic ? h->geodesic_m : h->measure_m);
+        *q++ = ',';
+        q = put_fixed3(q, h->offset_m);
+        *q++ = '\n';
+    }
+    fwrite(lc->out, 1, (size_t)(q - lc->out), stdout);
+    if (done < lc->n) {
+        *bad_row = lc->row[done];
+        return -1;
+    }
+    lc->n = 0;
+    return 0;
+}
+
 static int border_locate(struct cli *cli, int argc, char **argv)
 {
     struct bp_border *b = NULL;
+    struct locate *lc = NULL;
     const char *file = NULL, *v;
     FILE *in = stdin;
-    char *line = NULL, *out = NULL;
-    size_t cap = 0, olen = 0;
-    const size_t ocap = 1 << 16;
+    char *line = NULL;
+    size_t cap = 0;
     ssize_t got;
-    long row = 0;
-    size_t hint = 0;
-    int geodesic = 0, have_hint = 0, i, m, rc = 0;
+    long row = 0, bad_row = 0;
+    int geodesic = 0, i, m, rc = 0;
 
     for (i = 1; i < argc; i++) {
         if ((m = cli_global_opt(cli, argc, argv, &i)) == 1)
@@ -467,15 +510,17 @@ static int border_locate(struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
-    out = bp_malloc(ocap);
-    if (!out) {
+    lc = bp_calloc(1, sizeof(*lc));
+    if (lc)
+        lc->out = bp_malloc(LOCATE_OUT);
+    if (!lc || !lc->out) {
         rc = 1;
         goto out;
     }
+    lc->b = b;
+    lc->geodesic = geodesic;
     fputs("measure_m,offset_m\n", stdout);
     while ((got = getline(&line, &cap, in)) > 0) {
-        struct bp_hit hit;
-        double lon, lat;
         char *p = line;
 
         row++;
@@ -485,9 +530,11 @@ static int border_locate(struct cli *cli, int argc, char **argv)
             p++;
         if (*p == '\n' || *p == '\r' || !*p)
             continue;
-        if (parse_lonlat(p, &lon, &lat)) {
+        if (parse_lonlat(p, &lc->pt[lc->n].lon, &lc->pt[lc->n].lat)) {
             if (row == 1)
                 continue; /* header */
+            if (locate_flush(lc, &bad_row))
+                break;
             fprintf(stderr, "%s: %s: %s: %s %ld: %s\n", cli->prog,
                     L(cli, "lỗi", "error"), file ? file : "stdin",
                     L(cli, "dòng", "row"), row,
@@ -495,37 +542,27 @@ static int border_locate(struct cli *cli, int argc, char **argv)
             rc = 1;
             break;
         }
-        if ((have_hint ? bp_border_project_near(b, lon, lat, hint, &hit)
-                       : bp_border_project(b, lon, lat, &hit))) {
-            fprintf(stderr, "%s: %s: %s: %s %ld: %s\n", cli->prog,
-                    L(cli, "lỗi", "error"), file ? file : "stdin",
-                    L(cli, "dòng", "row"), row,
-                    L(cli, "toạ độ ngoài phạm vi", "coordinates out of range"));
-            rc = 1;
+        lc->row[lc->n++] = row;
+        if (lc->n == LOCATE_CHUNK && locate_flush(lc, &bad_row))
             break;
-        }
-        hint = hit.segment;
-        have_hint = 1;
-        if (olen > ocap - 64) {
-            fwrite(out, 1, olen, stdout);
-            olen = 0;
-        }
-        {
-            char *q = out + olen;
-            q = put_fixed3(q, geodesic ? hit.geodesic_m : hit.measure_m);
-            *q++ = ',';
-            q = put_fixed3(q, hit.offset_m);
-            *q++ = '\n';
-            olen = (size_t)(q - out);
-        }
     }
-    fwrite(out, 1, olen, stdout);
+    if (!rc && !bad_row)
+        locate_flush(lc, &bad_row);
+    if (bad_row) {
+        fprintf(stderr, "%s: %s: %s: %s %ld: %s\n", cli->prog,
+                L(cli, "lỗi", "error"), file ? file : "stdin",
+                L(cli, "dòng", "row"), bad_row,
+                L(cli, "toạ độ ngoài phạm vi", "coordinates out of range"));
+        rc = 1;
+    }
     fflush(stdout);
 out:
     if (in && in != stdin)
         fclose(in);
     free(line);
-    bp_free(out);
+    if (lc)
+        bp_free(lc->out);
+    bp_free(lc);
     bp_border_free(b);
     return rc;
 }

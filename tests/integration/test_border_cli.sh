@@ -38,6 +38,27 @@ out=$(printf '0.25,0\n' | bp border locate)
 expect_near "locate stdin" "$(echo "$out" | sed -n 2p | cut -d, -f1)" 27829.873 0.01
 expect_status "locate bad row" 1 bp border locate --file <(printf '0.1,0\nx,y\n')
 expect_contains "locate bad row message" "$(cat "$TMP/err")" "dòng 2"
+# Rows are projected thousands at a time: where the chunks end changes
+# no answer, and a bad row stops the output right before it.
+awk 'BEGIN { for (i = 0; i < 10000; i++)
+    printf "%.6f,%.6f\n", i / 10000.0, (i % 7 - 3) / 1000.0 }' >"$TMP/many.csv"
+out=$(bp border locate --file "$TMP/many.csv")
+expect_eq "locate many rows" "$(echo "$out" | wc -l)" 10001
+for r in 1 4096 4097 8193 10000; do
+    one=$(sed -n "${r}p" "$TMP/many.csv" | bp border locate | sed -n 2p)
+    expect_eq "locate row $r alone" "$(echo "$out" | sed -n "$((r + 1))p")" "$one"
+done
+awk 'NR == 5000 { print "200,0"; next } { print }' "$TMP/many.csv" >"$TMP/bad.csv"
+expect_status "locate out of range" 1 bp border locate --file "$TMP/bad.csv"
+expect_contains "locate out of range row" "$(cat "$TMP/err")" "dòng 5000"
+expect_contains "locate out of range message" "$(cat "$TMP/err")" "ngoài phạm vi"
+expect_eq "locate rows before the bad one" "$(wc -l <"$TMP/out")" 5000
+expect_eq "locate last row before the bad one" "$(sed -n 5000p "$TMP/out")" \
+    "$(echo "$out" | sed -n 5000p)"
+awk 'NR == 6000 { print "x,y"; next } { print }' "$TMP/many.csv" >"$TMP/bad.csv"
+expect_status "locate bad row late" 1 bp border locate --file "$TMP/bad.csv"
+expect_contains "locate bad row late message" "$(cat "$TMP/err")" "dòng 6000"
+expect_eq "locate rows before the bad row" "$(wc -l <"$TMP/out")" 6000
 
 # point and slice
 pt=$(bp border point 55659.7455)
