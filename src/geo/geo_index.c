@@ -929,12 +929,13 @@ static inline size_t cell_of(const struct bp_border *b, const struct query *q)
 
 /*
  * Open the grid cell of the query as a frame at level 2 whose entries are
- * the level-1 blocks it lists (docs/geo.md, "The grid"). Returns 0, with
- * nothing set, when the grid does not cover the point or its cell has no
- * list.
+ * the level-1 blocks it lists (docs/geo.md, "The grid"). With `guess`,
+ * fetch the leaf nearest the cell's centre ahead (a batch fetches the
+ * leaf it descends to instead). Returns 0, with nothing set, when the
+ * grid does not cover the point or its cell has no list.
  */
 static int open_cell(const struct bp_border *b, const struct query *q,
-                     struct frame *f)
+                     struct frame *f, int guess)
 {
     size_t c = cell_of(b, q), n, i;
     const uint16_t *ids;
@@ -951,7 +952,8 @@ static int open_cell(const struct bp_border *b, const struct query *q,
     ids = b->grid_list + b->grid_start[c];
     /* The leaf nearest the cell's centre is often the answer's or next to
      * it: fetch it while the blocks are bounded. */
-    prefetch_block(&b->leaf[ids[0]], sizeof(b->leaf[0]));
+    if (guess)
+        prefetch_block(&b->leaf[ids[0]], sizeof(b->leaf[0]));
     ids++;
     n--;
     f->m = 0;
@@ -1036,9 +1038,10 @@ static inline int descend(const struct bp_border *b, struct query *q,
 }
 
 /* Start a search from the query's grid cell when there is one, else from
- * the top, and descend to the first leaf (s->leaf); 0 when there is none. */
+ * the top, and descend to the first leaf (s->leaf); 0 when there is none.
+ * `guess` as for open_cell(). */
 static inline int search_begin(const struct bp_border *b, struct query *q,
-                               struct search *s)
+                               struct search *s, int guess)
 {
     size_t top = b->nlevel - 1;
 
@@ -1046,7 +1049,7 @@ static inline int search_begin(const struct bp_border *b, struct query *q,
     s->leaf = 0;
     if (top == 0)
         return 1; /* the one leaf */
-    if (top >= 2 && open_cell(b, q, &s->st[2]))
+    if (top >= 2 && open_cell(b, q, &s->st[2], guess))
         top = 2;
     else
         open_node(b, q, &s->st[top], top, 0);
@@ -1068,7 +1071,7 @@ static void search(const struct bp_border *b, struct query *q)
 {
     struct search s;
 
-    if (search_begin(b, q, &s))
+    if (search_begin(b, q, &s, 1))
         search_rest(b, q, &s);
 }
 
@@ -1308,7 +1311,7 @@ size_t bp_border_project_many(const struct bp_border *b,
              * and asks for it; then they go on in turn. */
             busy = 0;
             for (i = 0; i < g; i++)
-                if (search_begin(b, &q[i], &s[i])) {
+                if (search_begin(b, &q[i], &s[i], 0)) {
                     prefetch_block(&b->leaf[s[i].leaf], sizeof(b->leaf[0]));
                     busy |= 1u << i;
                 }
