@@ -1256,7 +1256,8 @@ double bp__geo_project_geodesic(const struct bp_border *b, double lon,
 
 /*
  * Points a batch searches side by side: while one waits for its leaf to
- * come from memory, the others are worked on (docs/geo.md, "Batches").
+ * come from memory, the others are worked on (docs/geo.md, "Many points
+ * at once").
  */
 #define GEO_BATCH 8
 
