@@ -31,6 +31,14 @@
 #error "fan-outs must be multiples of 4, at most 16 (bit masks, lanes, dseg)"
 #endif
 
+/* For the search's steps, which must be inlined where they are used for
+ * its loop to stay in registers and `pause` to be a constant. */
+#if defined(__GNUC__)
+#define GEO_INLINE static inline __attribute__((always_inline))
+#else
+#define GEO_INLINE static inline
+#endif
+
 /* A hint to fetch memory that is about to be read (no effect on results). */
 #if defined(__GNUC__)
 #define GEO_PREFETCH(p) __builtin_prefetch(p)
@@ -934,8 +942,8 @@ static inline size_t cell_of(const struct bp_border *b, const struct query *q)
  * leaf it descends to instead). Returns 0, with nothing set, when the
  * grid does not cover the point or its cell has no list.
  */
-static int open_cell(const struct bp_border *b, const struct query *q,
-                     struct frame *f, int guess)
+GEO_INLINE int open_cell(const struct bp_border *b, const struct query *q,
+                         struct frame *f, int guess)
 {
     size_t c = cell_of(b, q), n, i;
     const uint16_t *ids;
@@ -996,19 +1004,21 @@ struct search {
  * best improves). Nothing at exactly the best distance is ever skipped, so
  * ties go to the lower index as in the scan.
  *
- * descend() goes on from where the search stands. With `pause` (a
- * constant where it is inlined) it stops at the next leaf to visit and
- * returns 1 with it in s->leaf, so that several searches can take turns
- * while their leaves are fetched; without, it visits every leaf itself.
- * Returns 0 when the search is over.
+ * descend() goes on from `*level` of the frames `st` (the search's top
+ * frame at `top`). With `pause` (a constant where it is inlined) it stops
+ * at the next leaf to visit and returns 1 with it in *leaf and its level
+ * in *level, so that several searches can take turns while their leaves
+ * are fetched; without, it visits every leaf itself. Returns 0 when the
+ * search is over.
  */
-static inline int descend(const struct bp_border *b, struct query *q,
-                          struct search *s, int pause)
+GEO_INLINE int descend(const struct bp_border *b, struct query *q,
+                       struct frame *st, size_t top, size_t *level_at,
+                       size_t *leaf, int pause)
 {
-    size_t level = s->level;
+    size_t level = *level_at;
 
     for (;;) {
-        struct frame *f = &s->st[level];
+        struct frame *f = &st[level];
         size_t i;
 
         if (q->best != f->seen) {
@@ -1017,45 +1027,51 @@ static inline int descend(const struct bp_border *b, struct query *q,
                 within(f->lb2, GEO_FANOUT, GEO_FANOUT, reach2(q, f->mag));
         }
         if (!f->left) {
-            if (level == s->top)
+            if (level == top)
                 return 0;
             level++;
             continue;
         }
         i = take_nearest(f->lb2, GEO_FANOUT, &f->left);
         i = f->ids ? f->ids[i] : f->m * GEO_FANOUT + i;
-        if (level > 1) {
-            level--;
-            open_node(b, q, &s->st[level], level, i);
-        } else if (pause) {
-            s->level = level;
-            s->leaf = i;
-            return 1;
-        } else {
+        if (level == 1) {
+            if (pause) {
+                *level_at = level;
+                *leaf = i;
+                return 1;
+            }
             visit_leaf(b, q, i);
+        } else {
+            level--;
+            open_node(b, q, &st[level], level, i);
         }
     }
 }
 
-/* Start a search from the query's grid cell when there is one, else from
- * the top, and descend to the first leaf (s->leaf); 0 when there is none.
- * `guess` as for open_cell(). */
-static inline int search_begin(const struct bp_border *b, struct query *q,
-                               struct search *s, int guess)
+/* Open the first block of a search, the query's grid cell when there is
+ * one, else the top, into st; returns the level it is at (0: the line is
+ * a single leaf). `guess` as for open_cell(). */
+static inline size_t search_open(const struct bp_border *b,
+                                 const struct query *q, struct frame *st,
+                                 int guess)
 {
     size_t top = b->nlevel - 1;
 
-    s->top = top;
-    s->leaf = 0;
-    if (top == 0)
-        return 1; /* the one leaf */
-    if (top >= 2 && open_cell(b, q, &s->st[2], guess))
-        top = 2;
-    else
-        open_node(b, q, &s->st[top], top, 0);
-    s->top = top;
-    s->level = top;
-    return descend(b, q, s, 1);
+    if (top >= 2 && open_cell(b, q, &st[2], guess))
+        return 2;
+    if (top)
+        open_node(b, q, &st[top], top, 0);
+    return top;
+}
+
+/* Open a search and descend to the first leaf to visit (s->leaf); 0 when
+ * there is none. */
+static inline int search_begin(const struct bp_border *b, struct query *q,
+                               struct search *s, int guess)
+{
+    s->top = s->level = search_open(b, q, s->st, guess);
+    s->leaf = 0; /* the one leaf, when top is 0 */
+    return !s->top || descend(b, q, s->st, s->top, &s->level, &s->leaf, 1);
 }
 
 /* Visit the leaf search_begin() stopped at, and the rest. */
@@ -1064,15 +1080,20 @@ static inline void search_rest(const struct bp_border *b, struct query *q,
 {
     visit_leaf(b, q, s->leaf);
     if (s->top)
-        descend(b, q, s, 0);
+        descend(b, q, s->st, s->top, &s->level, &s->leaf, 0);
 }
 
 static void search(const struct bp_border *b, struct query *q)
 {
-    struct search s;
+    struct frame st[GEO_MAX_LEVELS];
+    size_t top, level, leaf = 0;
 
-    if (search_begin(b, q, &s, 1))
-        search_rest(b, q, &s);
+    if (b->nlevel == 1) {
+        visit_leaf(b, q, 0);
+        return;
+    }
+    top = level = search_open(b, q, st, 1);
+    descend(b, q, st, top, &level, &leaf, 0);
 }
 
 /*
