@@ -1064,14 +1064,15 @@ static inline size_t search_open(const struct bp_border *b,
     return top;
 }
 
-/* Open a search and descend to the first leaf to visit (s->leaf); 0 when
- * there is none. */
-static inline int search_begin(const struct bp_border *b, struct query *q,
-                               struct search *s, int guess)
+/* Open a search that has no best yet and descend to the first leaf to
+ * visit (s->leaf): with nothing to bound by, there always is one. */
+static inline void search_begin(const struct bp_border *b, struct query *q,
+                                struct search *s, int guess)
 {
     s->top = s->level = search_open(b, q, s->st, guess);
     s->leaf = 0; /* the one leaf, when top is 0 */
-    return !s->top || descend(b, q, s->st, s->top, &s->level, &s->leaf, 1);
+    if (s->top)
+        descend(b, q, s->st, s->top, &s->level, &s->leaf, 1);
 }
 
 /* Visit the leaf search_begin() stopped at, and the rest. */
@@ -1302,13 +1303,14 @@ size_t bp_border_project_many(const struct bp_border *b,
     struct search s[GEO_BATCH];
     double up[GEO_BATCH][3], last[3] = {0.0, 0.0, 0.0};
     size_t done = 0, last_bi = SIZE_MAX, g, i, near;
-    unsigned busy;
+    unsigned close; /* bit i: point i is near the one before it */
 
     if (!b || !pt || !hit)
         return 0;
     while (done < n) {
         g = n - done < GEO_BATCH ? n - done : GEO_BATCH;
         near = 0;
+        close = 0;
         for (i = 0; i < g; i++) {
             if (start_query(b, pt[done + i].lon, pt[done + i].lat,
                             &hit[done + i], &q[i], up[i])) {
@@ -1316,14 +1318,16 @@ size_t bp_border_project_many(const struct bp_border *b,
                 n = done + i; /* stop at the bad point */
                 break;
             }
-            near += (size_t)near_prev(q[i].e, i ? q[i - 1].e : last);
+            if (near_prev(q[i].e, i ? q[i - 1].e : last)) {
+                close |= 1u << i;
+                near++;
+            }
         }
         if (2 * near > g) {
             /* Consecutive fixes of a track: their leaves are in cache,
              * and each search starts from the last one's answer. */
             for (i = 0; i < g; i++) {
-                if (last_bi != SIZE_MAX &&
-                    near_prev(q[i].e, i ? q[i - 1].e : last))
+                if (last_bi != SIZE_MAX && (close >> i & 1u))
                     consider_chord(b, &q[i], last_bi);
                 search(b, &q[i]);
                 last_bi = q[i].bi;
@@ -1331,15 +1335,12 @@ size_t bp_border_project_many(const struct bp_border *b,
         } else {
             /* Scattered points: each search descends to its first leaf
              * and asks for it; then they go on in turn. */
-            busy = 0;
+            for (i = 0; i < g; i++) {
+                search_begin(b, &q[i], &s[i], 0);
+                prefetch_block(&b->leaf[s[i].leaf], sizeof(b->leaf[0]));
+            }
             for (i = 0; i < g; i++)
-                if (search_begin(b, &q[i], &s[i], 0)) {
-                    prefetch_block(&b->leaf[s[i].leaf], sizeof(b->leaf[0]));
-                    busy |= 1u << i;
-                }
-            for (i = 0; i < g; i++)
-                if (busy >> i & 1u)
-                    search_rest(b, &q[i], &s[i]);
+                search_rest(b, &q[i], &s[i]);
         }
         for (i = 0; i < g; i++)
             finish(b, &q[i], up[i], pt[done + i].lon, pt[done + i].lat,
