@@ -179,6 +179,14 @@ static double time_project_many(const struct bp_border *b,
     return t0;
 }
 
+/* Whether two answers differ in any field. */
+static int hits_differ(const struct bp_hit *a, const struct bp_hit *b)
+{
+    return a->segment != b->segment || a->measure_m != b->measure_m ||
+           a->geodesic_m != b->geodesic_m || a->offset_m != b->offset_m ||
+           a->lon != b->lon || a->lat != b->lat;
+}
+
 /* How many of the n fixes bp_border_project_many() answers other than
  * bp_border_project() does, in any field. */
 static size_t many_differ(const struct bp_border *b, const struct bp_lonlat *f,
@@ -195,10 +203,7 @@ static size_t many_differ(const struct bp_border *b, const struct bp_lonlat *f,
         }
         for (k = 0; k < m; k++)
             differ += bp_border_project(b, f[i + k].lon, f[i + k].lat, &one) ||
-                      one.segment != hit[k].segment ||
-                      one.measure_m != hit[k].measure_m ||
-                      one.offset_m != hit[k].offset_m ||
-                      one.lon != hit[k].lon || one.lat != hit[k].lat;
+                      hits_differ(&one, &hit[k]);
     }
     bp_free(hit);
     return differ;
@@ -721,9 +726,7 @@ static void run_bienphong(const struct data *d, const struct sizes *sz,
             if (bp_border_project(d->b, f->lon, f->lat, &h1) ||
                 bp_border_project_near(d->b, f->lon, f->lat, h2.segment, &h2))
                 continue;
-            r->near_differ += h1.segment != h2.segment ||
-                              h1.measure_m != h2.measure_m ||
-                              h1.offset_m != h2.offset_m;
+            r->near_differ += (size_t)hits_differ(&h1, &h2);
         }
     }
 }
